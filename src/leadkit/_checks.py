@@ -1,0 +1,100 @@
+"""attrs converters and validators shared by the model classes.
+
+Converters only normalise values of the right type and pass anything else
+through unchanged; validators then reject what is wrong with a
+:class:`~leadkit.ValidationError` naming the field. So a bad value is reported
+the same way whether it came from a constructor call or from ``from_dict``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from leadkit.errors import ValidationError
+
+Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+
+
+def clean_text(value: Any) -> Any:
+    """Strip text; blank text means "not given" and becomes ``None``."""
+    if isinstance(value, str):
+        return value.strip() or None
+    return value
+
+
+def clean_label(value: Any) -> Any:
+    """Strip and lower-case a label (channel, kind)."""
+    if isinstance(value, str):
+        return value.strip().lower() or None
+    return value
+
+
+def clean_text_list(value: Any) -> Any:
+    """Strip each item of a list of text and drop repeats, keeping order."""
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        return tuple(dict.fromkeys(v.strip() for v in value))
+    return value
+
+
+def fail(attribute: attrs.Attribute[Any], expected: str, value: Any, *, reason: str | None = None) -> None:
+    raise ValidationError.at((attribute.name,), expected, value, reason=reason)
+
+
+def text(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """Required, non-blank text."""
+    if not isinstance(value, str) or not value:
+        fail(attribute, "non-empty text", value)
+
+
+def optional_text(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None and not isinstance(value, str):
+        fail(attribute, "text or null", value)
+
+
+def text_list(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """A list of non-empty text items (a bare string is refused)."""
+    if not isinstance(value, tuple):
+        fail(attribute, "a list of text", value)
+    for i, item in enumerate(value):
+        if not isinstance(item, str) or not item:
+            raise ValidationError.at((attribute.name, i), "non-empty text", item)
+
+
+def aware_datetime(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """A timezone-aware :class:`datetime.datetime`."""
+    if not isinstance(value, datetime):
+        fail(attribute, "a timezone-aware datetime", value)
+    if value.tzinfo is None or value.utcoffset() is None:
+        fail(
+            attribute,
+            "a timezone-aware datetime (e.g. 2024-05-01T09:30:00+00:00)",
+            value,
+            reason="naive datetime",
+        )
+
+
+def non_negative_int(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        fail(attribute, "a non-negative integer", value)
+
+
+def finite_number(*, minimum: float | None = None) -> Validator:
+    """An optional finite int or float, at least ``minimum`` when given."""
+    expected = "a finite number" if minimum is None else f"a finite number >= {minimum:g}"
+
+    def check(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is None:
+            return
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            fail(attribute, expected, value)
+        if not math.isfinite(value) or (minimum is not None and value < minimum):
+            fail(attribute, expected, value)
+
+    return check

@@ -1,0 +1,128 @@
+"""Safe YAML loading that remembers where each value came from.
+
+Only ``yaml.SafeLoader`` (or its C twin) is used, so no Python object tags.
+Dates and times are *not* turned into ``datetime`` objects by YAML's own
+rules (which accept naive times); they stay text and leadkit parses them,
+so a missing offset is reported like any other bad value. Duplicate keys,
+which PyYAML would silently collapse, are refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import yaml
+
+from leadkit.errors import PathPart, Problem, ValidationError
+
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class _Loader(_Base):  # type: ignore[misc]  # the C loader has no stubs
+    """SafeLoader without the implicit timestamp resolver."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != _TIMESTAMP]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+_Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class Document:
+    """A parsed YAML document and its node tree, to find the line of a path."""
+
+    def __init__(self, data: Any, root: yaml.Node | None) -> None:
+        self.data = data
+        self._root = root
+
+    def line_of(self, path: Sequence[PathPart]) -> int | None:
+        """The 1-based line of the deepest node the path reaches."""
+        node = self._root
+        if node is None:
+            return None
+        line = node.start_mark.line + 1
+        for part in path:
+            child = _child(node, part)
+            if child is None:
+                break
+            node, line = child, child.start_mark.line + 1
+        return line
+
+    def locate(self, error: ValidationError) -> ValidationError:
+        """The same error with a line on every problem."""
+        return ValidationError(
+            p if p.line is not None else Problem(p.path, p.expected, p.got, p.reason, self.line_of(p.path))
+            for p in error.problems
+        )
+
+
+def _child(node: yaml.Node, part: PathPart) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == str(part):
+                return value
+    elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+        return node.value[part]
+    return None
+
+
+def _check_duplicates(node: yaml.Node, path: tuple[PathPart, ...] = ()) -> None:
+    # Iterative walk: a deeply nested document must not exhaust the stack here.
+    stack: list[tuple[yaml.Node, tuple[PathPart, ...]]] = [(node, path)]
+    seen_nodes: set[int] = set()
+    while stack:
+        current, where = stack.pop()
+        if id(current) in seen_nodes:  # aliases share nodes
+            continue
+        seen_nodes.add(id(current))
+        if isinstance(current, yaml.MappingNode):
+            keys: set[str] = set()
+            for key, value in current.value:
+                name = key.value if isinstance(key, yaml.ScalarNode) else None
+                if name is not None and name in keys:
+                    raise ValidationError.at(
+                        (*where, name),
+                        "each key once per mapping",
+                        reason="duplicate key",
+                        line=key.start_mark.line + 1,
+                    )
+                if name is not None:
+                    keys.add(name)
+                stack.append((value, (*where, name if name is not None else "?")))
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend((item, (*where, i)) for i, item in enumerate(current.value))
+
+
+def load(text: str | bytes) -> Document:
+    """Parse one YAML document safely.
+
+    Raises:
+        ValidationError: for YAML syntax errors, duplicate keys, or tags that
+            the safe loader refuses (such as ``!!python/object``).
+    """
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+        if root is not None:
+            _check_duplicates(root)
+        data = loader.construct_document(root) if root is not None else None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ValidationError.at((), "a valid YAML document", reason=f"invalid YAML: {problem}", line=line) from None
+    except RecursionError:
+        raise ValidationError.at((), "a YAML document nested less deeply", reason="nested too deeply") from None
+    finally:
+        loader.dispose()
+    return Document(data, root)
+
+
+def dump(data: Any) -> str:
+    """Dump plain data as block-style YAML, keys in their given order."""
+    text: str = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False)
+    return text

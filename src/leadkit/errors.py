@@ -1,0 +1,209 @@
+"""The exceptions leadkit raises on purpose.
+
+Every error leadkit raises deliberately derives from :class:`LeadkitError`, so
+``except leadkit.LeadkitError`` catches all of them. Leaves also subclass the
+nearest builtin (``ValidationError`` is a ``ValueError``), so code written
+against builtins keeps working.
+
+Errors about user data carry :class:`Problem` records: *where* (a field path
+such as ``leads[3].company.employees`` and, for YAML, a line), *what* was
+expected and *what* was found. The message is built from them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import TypeVar, Union
+
+import attrs
+
+__all__ = [
+    "ConfigError",
+    "LeadkitError",
+    "MissingExtraError",
+    "Problem",
+    "ValidationError",
+]
+
+PathPart = Union[str, int]
+"""One step of a field path: a field or key name, or a list index."""
+
+_E = TypeVar("_E", bound="_ProblemsError")
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_MAX_GOT = 80
+
+
+def format_path(path: Sequence[PathPart]) -> str:
+    """Render a path as ``leads[3].company.employees``.
+
+    Names that are not identifiers are quoted (``attributes["utm source"]``)
+    so the rendered path is unambiguous.
+    """
+    out: list[str] = []
+    for part in path:
+        if isinstance(part, int):
+            out.append(f"[{part}]")
+        elif _IDENTIFIER.match(part):
+            out.append(f".{part}" if out else part)
+        else:
+            out.append(f"[{part!r}]".replace("'", '"'))
+    return "".join(out) or "<root>"
+
+
+def describe(value: object) -> str:
+    """A short, safe ``repr`` of a value for an error message."""
+    try:
+        text = repr(value)
+    except Exception:  # a hostile __repr__ must not hide the real error
+        text = f"<{type(value).__name__} object>"
+    if len(text) > _MAX_GOT:
+        text = text[: _MAX_GOT - 3] + "..."
+    return text
+
+
+@attrs.frozen
+class Problem:
+    """One thing wrong with one place in the input.
+
+    Example:
+        >>> str(Problem(path=("company", "employees"), expected="a non-negative integer", got="-5"))
+        'company.employees: expected a non-negative integer (got -5)'
+    """
+
+    path: tuple[PathPart, ...] = attrs.field(converter=tuple)
+    """Where: field names and list indices from the root of the input."""
+    expected: str
+    """What a valid value looks like, in words."""
+    got: str | None = None
+    """A short ``repr`` of what was found (``None`` when nothing was there)."""
+    reason: str | None = None
+    """What was wrong when "expected" alone does not say it (``unknown field``)."""
+    line: int | None = None
+    """1-based line in the source document, when it came from YAML."""
+
+    @property
+    def location(self) -> str:
+        """The rendered path, with the line when known."""
+        where = format_path(self.path)
+        return f"{where} (line {self.line})" if self.line is not None else where
+
+    def within(self, *prefix: PathPart) -> Problem:
+        """The same problem, seen from an enclosing document."""
+        return attrs.evolve(self, path=(*prefix, *self.path))
+
+    def __str__(self) -> str:
+        head = f"{self.location}: "
+        if self.reason:
+            head += f"{self.reason}; "
+        tail = f" (got {self.got})" if self.got is not None else ""
+        return f"{head}expected {self.expected}{tail}"
+
+
+class LeadkitError(Exception):
+    """Root of every error leadkit raises on purpose."""
+
+
+class _ProblemsError(LeadkitError):
+    """An error made of one or more :class:`Problem` records."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        if not self.problems:
+            msg = f"{type(self).__name__} needs at least one Problem"
+            raise ValueError(msg)
+        super().__init__(self._message())
+
+    @classmethod
+    def at(
+        cls: type[_E],
+        path: Sequence[PathPart],
+        expected: str,
+        got: object = attrs.NOTHING,
+        *,
+        reason: str | None = None,
+        line: int | None = None,
+    ) -> _E:
+        """Build an error with a single problem; ``got`` is described safely."""
+        shown = None if got is attrs.NOTHING else describe(got)
+        return cls([Problem(tuple(path), expected, shown, reason, line)])
+
+    def _message(self) -> str:
+        if len(self.problems) == 1:
+            return str(self.problems[0])
+        lines = [f"{len(self.problems)} problems:"]
+        lines += [f"  - {p}" for p in self.problems]
+        return "\n".join(lines)
+
+    # The first problem's details, for the common single-problem case.
+    @property
+    def path(self) -> str:
+        """The rendered path of the first problem (``leads[3].company.employees``)."""
+        return format_path(self.problems[0].path)
+
+    @property
+    def expected(self) -> str:
+        """What the first problem expected."""
+        return self.problems[0].expected
+
+    @property
+    def line(self) -> int | None:
+        """The source line of the first problem, when known."""
+        return self.problems[0].line
+
+    def within(self: _E, *prefix: PathPart) -> _E:
+        """The same error with every path prefixed (``leads``, ``3`` …)."""
+        return type(self)(p.within(*prefix) for p in self.problems)
+
+    def __reduce__(self) -> tuple[type[_ProblemsError], tuple[tuple[Problem, ...]]]:
+        return (type(self), (self.problems,))
+
+
+class ValidationError(_ProblemsError, ValueError):
+    """Data does not describe a valid leadkit object.
+
+    Raised by every constructor and loader. ``problems`` lists everything
+    found, each with its field path and what was expected.
+
+    Example:
+        >>> from leadkit import Company
+        >>> Company(employees=-5)
+        Traceback (most recent call last):
+        ...
+        leadkit.errors.ValidationError: employees: expected a non-negative integer (got -5)
+    """
+
+
+class ConfigError(_ProblemsError, ValueError):
+    """A configuration document (a YAML model or pipeline) is invalid."""
+
+
+class MissingExtraError(LeadkitError, ImportError):
+    """An optional dependency is needed but not installed.
+
+    The message names the extra to install, e.g. ``pip install 'leadkit[testing]'``.
+    """
+
+    def __init__(self, feature: str, extra: str, module: str) -> None:
+        self.feature = feature
+        self.extra = extra
+        self.module = module
+        msg = (
+            f"{feature} needs the optional dependency {module!r}, which is not installed; "
+            f"install it with: pip install 'leadkit[{extra}]'"
+        )
+        super().__init__(msg)
+
+    def __reduce__(self) -> tuple[type[MissingExtraError], tuple[str, str, str]]:
+        return (type(self), (self.feature, self.extra, self.module))
+
+
+def require(module: str, *, feature: str, extra: str) -> object:
+    """Import an optional dependency or raise :class:`MissingExtraError`."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise MissingExtraError(feature, extra, module) from exc

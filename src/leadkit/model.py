@@ -1,0 +1,597 @@
+"""The immutable domain model: leads, contacts, companies, interactions, BANT, personas.
+
+Every class is a frozen attrs class validated at construction, so an invalid
+object cannot exist. Changes return new objects (``lead.with_interaction(...)``
+or :func:`attrs.evolve`, which validates again). Each class converts to and
+from plain dicts, JSON and YAML (see :doc:`serialisation <../how-to/serialise>`).
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import re
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import attrs
+
+from leadkit import _checks as check
+from leadkit._frozen import FrozenMap, freeze_mapping, thaw
+from leadkit._normalize import (
+    ISO_COUNTRIES,
+    is_valid_domain,
+    is_valid_email,
+    is_valid_phone,
+    normalize_domain,
+    normalize_email,
+    normalize_phone,
+)
+from leadkit.errors import ValidationError
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+__all__ = [
+    "BANT",
+    "Company",
+    "Contact",
+    "Criterion",
+    "CriterionStatus",
+    "Interaction",
+    "InteractionKind",
+    "Lead",
+    "Persona",
+    "StageChange",
+]
+
+_M = TypeVar("_M", bound="_Serializable")
+
+
+class _Serializable:
+    """dict / JSON / YAML conversion, delegated to one cattrs converter."""
+
+    __slots__ = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """A plain, JSON-compatible dict; fields at their default are left out."""
+        from leadkit import _serde
+
+        return _serde.to_dict(self)
+
+    def to_json(self, *, indent: int | None = None) -> str:
+        """The object as a JSON document."""
+        from leadkit import _serde
+
+        return _serde.to_json(self, indent=indent)
+
+    def to_yaml(self) -> str:
+        """The object as a YAML document."""
+        from leadkit import _serde
+
+        return _serde.to_yaml(self)
+
+    @classmethod
+    def from_dict(cls: type[_M], data: Any, *, strict: bool = True) -> _M:
+        """Build and validate an object from a plain dict.
+
+        Args:
+            data: A mapping shaped like the output of :meth:`to_dict`.
+            strict: Refuse unknown keys (the default). With ``strict=False``
+                unknown keys of a lead are kept in its ``attributes`` and those
+                of an interaction in its ``properties``; see the lenient-mode
+                rules in the serialisation guide.
+
+        Raises:
+            ValidationError: listing every problem with its field path.
+        """
+        from leadkit import _serde
+
+        return _serde.from_dict(cls, data, strict=strict)
+
+    @classmethod
+    def from_json(cls: type[_M], text: str | bytes, *, strict: bool = True) -> _M:
+        """Parse a JSON document (see :meth:`from_dict`)."""
+        from leadkit import _serde
+
+        return _serde.from_json(cls, text, strict=strict)
+
+    @classmethod
+    def from_yaml(cls: type[_M], text: str | bytes, *, strict: bool = True) -> _M:
+        """Parse a YAML document safely; errors carry the YAML line (see :meth:`from_dict`)."""
+        from leadkit import _serde
+
+        return _serde.from_yaml(cls, text, strict=strict)
+
+
+# --------------------------------------------------------------------------- contact
+
+
+def _email(value: Any) -> Any:
+    return normalize_email(value) or None if isinstance(value, str) else value
+
+
+def _phone(value: Any) -> Any:
+    return normalize_phone(value) or None if isinstance(value, str) else value
+
+
+def _check_email(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None and not (isinstance(value, str) and is_valid_email(value)):
+        check.fail(attribute, "a valid email address such as name@example.com", value)
+
+
+def _check_phone(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None and not (isinstance(value, str) and is_valid_phone(value)):
+        check.fail(attribute, "a phone number of 7 to 15 digits, optionally after +country code", value)
+
+
+@attrs.frozen(kw_only=True)
+class Contact(_Serializable):
+    """The person behind a lead and how to reach them.
+
+    Emails are trimmed and lower-cased; phones are reduced to digits with an
+    optional leading ``+country code`` (see :mod:`leadkit.contact`). Both are
+    syntax-checked; blank text counts as not given.
+
+    Example:
+        >>> Contact(email=" Ana@Example.COM ", phone="+49 (0)30 1234-5678")
+        Contact(name=None, email='ana@example.com', phone='+493012345678', title=None)
+    """
+
+    name: str | None = attrs.field(default=None, converter=check.clean_text, validator=check.optional_text)
+    """Full name as captured."""
+    email: str | None = attrs.field(default=None, converter=_email, validator=_check_email)
+    """Normalised email address."""
+    phone: str | None = attrs.field(default=None, converter=_phone, validator=_check_phone)
+    """Normalised phone number: digits, with ``+`` and country code when known."""
+    title: str | None = attrs.field(default=None, converter=check.clean_text, validator=check.optional_text)
+    """Job title or role, as written."""
+
+
+# --------------------------------------------------------------------------- company
+
+
+def _domain(value: Any) -> Any:
+    return normalize_domain(value) or None if isinstance(value, str) else value
+
+
+def _check_domain(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None and not (isinstance(value, str) and is_valid_domain(value)):
+        check.fail(attribute, "a domain name such as example.com", value)
+
+
+def _country(value: Any) -> Any:
+    return value.strip().upper() or None if isinstance(value, str) else value
+
+
+def _check_country(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None and value not in ISO_COUNTRIES:
+        check.fail(attribute, "an ISO 3166-1 alpha-2 country code such as DE or US", value)
+
+
+@attrs.frozen(kw_only=True)
+class Company(_Serializable):
+    """The organisation a lead works for (firmographics for fit scoring).
+
+    Example:
+        >>> Company(domain="https://www.Acme.io/about", country="de").domain
+        'acme.io'
+    """
+
+    name: str | None = attrs.field(default=None, converter=check.clean_text, validator=check.optional_text)
+    """Company name as captured."""
+    domain: str | None = attrs.field(default=None, converter=_domain, validator=_check_domain)
+    """Web domain, lower-case, without scheme, ``www.`` or path."""
+    industry: str | None = attrs.field(default=None, converter=check.clean_text, validator=check.optional_text)
+    """Industry label as written (fit scorers compare it case-insensitively)."""
+    employees: int | None = attrs.field(default=None, validator=check.non_negative_int)
+    """Head count, a non-negative integer."""
+    annual_revenue: float | None = attrs.field(default=None, validator=check.finite_number(minimum=0))
+    """Annual revenue in the user's reporting currency, non-negative."""
+    country: str | None = attrs.field(default=None, converter=_country, validator=_check_country)
+    """ISO 3166-1 alpha-2 country code, upper-case."""
+
+
+# --------------------------------------------------------------------------- interactions
+
+
+class InteractionKind(str, enum.Enum):
+    """Well-known kinds of interaction.
+
+    The set is open: any lower-case label (letters, digits, ``_ . : -``) is a
+    valid kind, so ``Interaction(kind="podcast_listen", ...)`` works too. The
+    members compare equal to their text (``InteractionKind.CHAT == "chat"``).
+    """
+
+    FORM_SUBMIT = "form_submit"
+    EMAIL_OPEN = "email_open"
+    EMAIL_CLICK = "email_click"
+    PAGE_VIEW = "page_view"
+    CONTENT_DOWNLOAD = "content_download"
+    WEBINAR = "webinar"
+    CHAT = "chat"
+    CALL = "call"
+    SOCIAL = "social"
+    FREE_TRIAL = "free_trial"
+    DEMO_REQUEST = "demo_request"
+    PRICING_VIEW = "pricing_view"
+    EVENT_SCAN = "event_scan"
+    PURCHASE = "purchase"
+    UNSUBSCRIBE = "unsubscribe"
+    BOUNCE = "bounce"
+
+
+_LABEL = re.compile(r"[a-z0-9][a-z0-9_.:\-]{0,63}\Z")
+
+
+def _kind(value: Any) -> Any:
+    if isinstance(value, InteractionKind):
+        return value.value
+    return check.clean_label(value)
+
+
+def _check_label(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, str) or not _LABEL.match(value):
+        check.fail(attribute, "a lower-case label of letters, digits, '_', '.', ':' or '-' (max 64)", value)
+
+
+def _check_optional_label(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None:
+        _check_label(inst, attribute, value)
+
+
+def _properties(value: Any) -> Any:
+    return freeze_mapping(value) if isinstance(value, Mapping) else value
+
+
+def _check_mapping(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, FrozenMap):
+        check.fail(attribute, "a mapping of text keys to JSON values", value)
+
+
+def _frozen_mapping_field(doc_default: Any = None) -> Any:
+    """A custom-fields mapping: frozen JSON values, errors located under the field."""
+
+    def convert(value: Any, field: attrs.Attribute[Any]) -> Any:
+        if not isinstance(value, Mapping):
+            return value
+        try:
+            return freeze_mapping(value)
+        except ValidationError as exc:
+            raise exc.within(field.name) from None
+
+    return attrs.field(
+        factory=FrozenMap,
+        converter=attrs.Converter(convert, takes_field=True),  # type: ignore[call-overload]
+        validator=_check_mapping,
+    )
+
+
+@attrs.frozen(kw_only=True)
+class Interaction(_Serializable):
+    """One timestamped thing a lead did (or that happened to them).
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> i = Interaction(kind=InteractionKind.DEMO_REQUEST, at=datetime(2024, 5, 1, tzinfo=timezone.utc))
+        >>> i.kind
+        'demo_request'
+    """
+
+    kind: str = attrs.field(converter=_kind, validator=_check_label)
+    """What happened: an :class:`InteractionKind` value or a custom label."""
+    at: datetime = attrs.field(validator=check.aware_datetime)
+    """When it happened; must be timezone-aware."""
+    channel: str | None = attrs.field(default=None, converter=check.clean_label, validator=_check_optional_label)
+    """Where it happened (``web``, ``email``, ``phone``, ``event`` …), lower-case."""
+    value: float | None = attrs.field(default=None, validator=check.finite_number())
+    """An optional number: an order amount, a minutes-watched count …"""
+    properties: Mapping[str, Any] = _frozen_mapping_field()
+    """Anything else about the event (UTM tags, asset name …), JSON values only."""
+
+
+def _interaction_order(i: Interaction) -> tuple[Any, ...]:
+    # Time first; the rest only breaks ties, so the order (and so equality of
+    # leads) never depends on the order interactions were supplied in.
+    props = json.dumps(thaw(i.properties), sort_keys=True) if i.properties else ""
+    value = (i.value is not None, i.value or 0.0)
+    return (i.at, i.kind, i.channel or "", value, props)
+
+
+def _sorted_interactions(value: Any) -> Any:
+    if isinstance(value, (list, tuple)) and all(isinstance(i, Interaction) for i in value):
+        return tuple(sorted(value, key=_interaction_order))
+    return value
+
+
+def _check_items(kind: type) -> check.Validator:
+    name = kind.__name__
+
+    def validate(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, tuple):
+            check.fail(attribute, f"a list of {name}", value)
+        for i, item in enumerate(value):
+            if not isinstance(item, kind):
+                raise ValidationError.at((attribute.name, i), f"a {name}", item)
+
+    return validate
+
+
+# --------------------------------------------------------------------------- BANT
+
+
+class CriterionStatus(str, enum.Enum):
+    """How far a qualification criterion is met."""
+
+    UNKNOWN = "unknown"
+    """Not yet asked or not yet known."""
+    NO = "no"
+    """Asked, and not met."""
+    PARTIAL = "partial"
+    """Partly met (a budget exists but is too small, a champion but not the buyer)."""
+    YES = "yes"
+    """Met."""
+
+
+_STATUSES = {s.value: s for s in CriterionStatus}
+
+
+def _status(value: Any) -> Any:
+    if isinstance(value, str) and not isinstance(value, CriterionStatus):
+        return _STATUSES.get(value.strip().lower(), value)
+    return value
+
+
+def _check_status(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, CriterionStatus):
+        check.fail(attribute, "one of: unknown, no, partial, yes", value)
+
+
+@attrs.frozen
+class Criterion(_Serializable):
+    """One qualification criterion: its status and the evidence for it.
+
+    Example:
+        >>> Criterion("yes", "Budget approved for Q3").met
+        True
+    """
+
+    status: CriterionStatus = attrs.field(default=CriterionStatus.UNKNOWN, converter=_status, validator=_check_status)
+    """How far it is met; text such as ``"partial"`` is accepted."""
+    note: str | None = attrs.field(default=None, converter=check.clean_text, validator=check.optional_text)
+    """Evidence or context, for the salesperson who reads it next."""
+
+    @property
+    def met(self) -> bool:
+        """True when the status is ``yes``."""
+        return self.status is CriterionStatus.YES
+
+    @property
+    def known(self) -> bool:
+        """True unless the status is ``unknown``."""
+        return self.status is not CriterionStatus.UNKNOWN
+
+
+def _criterion_field() -> Any:
+    def convert(value: Any, field: attrs.Attribute[Any]) -> Any:
+        if isinstance(value, str):
+            try:
+                return Criterion(value)
+            except ValidationError as exc:
+                raise exc.within(field.name) from None
+        return value
+
+    def validate(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, Criterion):
+            check.fail(attribute, "a Criterion or one of: unknown, no, partial, yes", value)
+
+    return attrs.field(
+        factory=Criterion,
+        converter=attrs.Converter(convert, takes_field=True),  # type: ignore[call-overload]
+        validator=validate,
+    )
+
+
+@attrs.frozen(kw_only=True)
+class BANT(_Serializable):
+    """The BANT checklist: Budget, Authority, Need, Timeline.
+
+    Each criterion accepts a :class:`Criterion` or just its status as text.
+
+    Example:
+        >>> bant = BANT(budget="yes", need=Criterion("partial", "pilot only"))
+        >>> [name for name, c in bant.items() if c.met]
+        ['budget']
+    """
+
+    budget: Criterion = _criterion_field()
+    """Can they pay for it?"""
+    authority: Criterion = _criterion_field()
+    """Is this person the one who decides (or do they reach them)?"""
+    need: Criterion = _criterion_field()
+    """Do they have the problem the product solves?"""
+    timeline: Criterion = _criterion_field()
+    """Do they plan to buy within a horizon that matters?"""
+
+    def items(self) -> tuple[tuple[str, Criterion], ...]:
+        """The four criteria as ``(name, criterion)`` pairs, in BANT order."""
+        return (
+            ("budget", self.budget),
+            ("authority", self.authority),
+            ("need", self.need),
+            ("timeline", self.timeline),
+        )
+
+
+# --------------------------------------------------------------------------- persona
+
+
+def _countries(value: Any) -> Any:
+    value = check.clean_text_list(value)
+    if isinstance(value, tuple):
+        return tuple(dict.fromkeys(c.upper() for c in value))
+    return value
+
+
+def _check_countries(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    check.text_list(inst, attribute, value)
+    for i, code in enumerate(value):
+        if code not in ISO_COUNTRIES:
+            raise ValidationError.at((attribute.name, i), "an ISO 3166-1 alpha-2 country code such as DE", code)
+
+
+def _labels(value: Any) -> Any:
+    value = check.clean_text_list(value)
+    if isinstance(value, tuple):
+        return tuple(dict.fromkeys(c.lower() for c in value))
+    return value
+
+
+def _check_size_range(inst: Persona, attribute: attrs.Attribute[Any], value: int | None) -> None:
+    check.non_negative_int(inst, attribute, value)
+    if value is not None and inst.min_employees is not None and value < inst.min_employees:
+        check.fail(attribute, f"at least min_employees ({inst.min_employees})", value)
+
+
+def _text_list_field() -> Any:
+    return attrs.field(default=(), converter=check.clean_text_list, validator=check.text_list)
+
+
+@attrs.frozen(kw_only=True)
+class Persona(_Serializable):
+    """An ideal customer profile: who a good lead is.
+
+    Empty criteria mean "any". Matching is the job of the persona-fit scorer;
+    a persona only describes.
+
+    Example:
+        >>> Persona(name="Data analysts", titles=["analyst"], countries=["in", "us"]).countries
+        ('IN', 'US')
+    """
+
+    name: str = attrs.field(converter=check.clean_text, validator=check.text)
+    """A short name for the segment."""
+    description: str | None = attrs.field(default=None, converter=check.clean_text, validator=check.optional_text)
+    """What this segment is and why it buys."""
+    industries: tuple[str, ...] = _text_list_field()
+    """Industries that fit (compared case-insensitively)."""
+    titles: tuple[str, ...] = _text_list_field()
+    """Title or role keywords (``"engineer"``, ``"head of data"``), matched case-insensitively."""
+    min_employees: int | None = attrs.field(default=None, validator=check.non_negative_int)
+    """Smallest fitting company head count, inclusive."""
+    max_employees: int | None = attrs.field(default=None, validator=_check_size_range)
+    """Largest fitting company head count, inclusive."""
+    countries: tuple[str, ...] = attrs.field(default=(), converter=_countries, validator=_check_countries)
+    """ISO 3166-1 alpha-2 codes of fitting countries."""
+    channels: tuple[str, ...] = attrs.field(default=(), converter=_labels, validator=check.text_list)
+    """Channels this segment is reached through (lower-case)."""
+    pain_points: tuple[str, ...] = _text_list_field()
+    """Keywords of the problems this segment wants solved."""
+
+
+# --------------------------------------------------------------------------- stages
+
+
+@attrs.frozen(kw_only=True)
+class StageChange(_Serializable):
+    """One entry of a lead's stage history: who moved it where, when and why."""
+
+    from_stage: str | None = attrs.field(converter=check.clean_text, validator=check.optional_text)
+    """The stage left, or ``None`` for a lead's first placement."""
+    to_stage: str = attrs.field(converter=check.clean_text, validator=check.text)
+    """The stage entered."""
+    at: datetime = attrs.field(validator=check.aware_datetime)
+    """When it happened; must be timezone-aware."""
+    reason: str | None = attrs.field(default=None, converter=check.clean_text, validator=check.optional_text)
+    """Why (a reason code or a sentence)."""
+    by: str | None = attrs.field(default=None, converter=check.clean_text, validator=check.optional_text)
+    """Who or what made the change (a user, a rule, a job)."""
+
+
+# --------------------------------------------------------------------------- lead
+
+
+def _check_history(inst: Lead, attribute: attrs.Attribute[Any], value: Any) -> None:
+    _check_items(StageChange)(inst, attribute, value)
+    for i in range(1, len(value)):
+        before, change = value[i - 1], value[i]
+        if change.at < before.at:
+            raise ValidationError.at(
+                (attribute.name, i, "at"), f"a time at or after {before.at.isoformat()} (history is chronological)", change.at
+            )
+        if change.from_stage != before.to_stage:
+            raise ValidationError.at(
+                (attribute.name, i, "from_stage"), f"{before.to_stage!r}, the stage entered before it", change.from_stage
+            )
+
+
+def _check_stage(inst: Lead, attribute: attrs.Attribute[Any], value: Any) -> None:
+    check.optional_text(inst, attribute, value)
+    if inst.history and value != inst.history[-1].to_stage:
+        check.fail(attribute, f"{inst.history[-1].to_stage!r}, the last stage in the history", value)
+
+
+def _nested(kind: type) -> check.Validator:
+    def validate(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, kind):
+            check.fail(attribute, f"a {kind.__name__}", value)
+
+    return validate
+
+
+@attrs.frozen(kw_only=True)
+class Lead(_Serializable):
+    """A lead: a person we can reach, what we know about them, and what they did.
+
+    Interactions are kept sorted by time whatever order they are given in.
+    ``attributes`` holds custom fields (JSON values) as a read-only mapping.
+    When a stage history is given, ``stage`` must be the stage it ends in.
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> t = datetime(2024, 5, 1, 9, 30, tzinfo=timezone.utc)
+        >>> lead = Lead(id="L-1", created_at=t, contact=Contact(email="ana@example.com"), source="web_form")
+        >>> lead = lead.with_interaction(Interaction(kind="demo_request", at=t))
+        >>> [i.kind for i in lead.interactions]
+        ['demo_request']
+    """
+
+    id: str = attrs.field(converter=check.clean_text, validator=check.text)
+    """Your identifier for the lead (a CRM id, a row key)."""
+    created_at: datetime = attrs.field(validator=check.aware_datetime)
+    """When the lead was captured; must be timezone-aware."""
+    contact: Contact = attrs.field(factory=Contact, validator=_nested(Contact))
+    """The person and how to reach them."""
+    company: Company = attrs.field(factory=Company, validator=_nested(Company))
+    """Their organisation (all fields optional)."""
+    source: str | None = attrs.field(default=None, converter=check.clean_text, validator=check.optional_text)
+    """How the lead was captured (``web_form``, ``chat``, ``bought_list`` …)."""
+    attributes: Mapping[str, Any] = _frozen_mapping_field()
+    """Custom fields: a read-only mapping of text keys to JSON values."""
+    interactions: tuple[Interaction, ...] = attrs.field(
+        default=(), converter=_sorted_interactions, validator=_check_items(Interaction)
+    )
+    """What the lead did, sorted by time."""
+    bant: BANT = attrs.field(factory=BANT, validator=_nested(BANT))
+    """The qualification checklist."""
+    stage: str | None = attrs.field(default=None, converter=check.clean_text, validator=_check_stage)
+    """The lifecycle stage, or ``None`` before the lead enters a pipeline."""
+    history: tuple[StageChange, ...] = attrs.field(default=(), validator=_check_history)
+    """Stage changes, oldest first; each starts where the previous one ended."""
+
+    def with_interaction(self, interaction: Interaction) -> Self:
+        """A copy with one more interaction (kept in time order)."""
+        return attrs.evolve(self, interactions=(*self.interactions, interaction))
+
+    def with_interactions(self, interactions: Iterable[Interaction]) -> Self:
+        """A copy with several more interactions (kept in time order)."""
+        return attrs.evolve(self, interactions=(*self.interactions, *interactions))
+
+    def with_attributes(self, values: Mapping[str, Any] | None = None, /, **more: Any) -> Self:
+        """A copy with custom fields added or replaced (others are kept)."""
+        return attrs.evolve(self, attributes={**self.attributes, **(values or {}), **more})
+
+    def with_bant(self, **criteria: Criterion | CriterionStatus | str) -> Self:
+        """A copy with some BANT criteria replaced: ``lead.with_bant(budget="yes")``."""
+        return attrs.evolve(self, bant=attrs.evolve(self.bant, **criteria))
