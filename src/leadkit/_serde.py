@@ -48,9 +48,12 @@ def _structure_datetime(value: Any, _: type) -> Any:
     if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"  # Python 3.10's fromisoformat has no "Z"
     try:
-        return datetime.fromisoformat(text)
+        parsed = datetime.fromisoformat(text)
     except ValueError:
         raise ValidationError.at((), _DATETIME_EXPECTED, value) from None
+    if parsed.tzinfo is None:  # report the text as written, not the parsed object
+        raise ValidationError.at((), _DATETIME_EXPECTED, value, reason="no UTC offset")
+    return parsed
 
 
 def _enum_value(member: enum.Enum) -> Any:

@@ -49,7 +49,7 @@ def format_path(path: Sequence[PathPart]) -> str:
             out.append(f".{part}" if out else part)
         else:
             out.append(f"[{part!r}]".replace("'", '"'))
-    return "".join(out) or "<root>"
+    return "".join(out) or "<document>"
 
 
 def describe(value: object) -> str:

@@ -1,0 +1,89 @@
+"""leadkit: lead-qualification primitives.
+
+An immutable, validated lead model; contact hygiene and de-duplication;
+safe dict/JSON/YAML round trips; sample data to try it all on.
+
+Everything public is importable from here; :mod:`leadkit.testing` (needs the
+``testing`` extra) holds hypothesis strategies for your own tests.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from leadkit._io import LeadBatch, read_leads, write_leads
+from leadkit.contact import (
+    Conflict,
+    DedupeResult,
+    Merge,
+    dedupe,
+    dedupe_keys,
+    is_contactable,
+    is_valid_email,
+    is_valid_phone,
+    normalize_email,
+    normalize_phone,
+)
+from leadkit.datasets import load_sample_leads, load_sample_personas, sample_leads_path
+from leadkit.errors import ConfigError, LeadkitError, MissingExtraError, Problem, ValidationError
+from leadkit.model import (
+    BANT,
+    Company,
+    Contact,
+    Criterion,
+    CriterionStatus,
+    Interaction,
+    InteractionKind,
+    Lead,
+    Persona,
+    StageChange,
+)
+
+if TYPE_CHECKING:
+    __version__: str
+
+__all__ = [
+    "BANT",
+    "Company",
+    "Conflict",
+    "ConfigError",
+    "Contact",
+    "Criterion",
+    "CriterionStatus",
+    "DedupeResult",
+    "Interaction",
+    "InteractionKind",
+    "Lead",
+    "LeadBatch",
+    "LeadkitError",
+    "Merge",
+    "MissingExtraError",
+    "Persona",
+    "Problem",
+    "StageChange",
+    "ValidationError",
+    "__version__",
+    "dedupe",
+    "dedupe_keys",
+    "is_contactable",
+    "is_valid_email",
+    "is_valid_phone",
+    "load_sample_leads",
+    "load_sample_personas",
+    "normalize_email",
+    "normalize_phone",
+    "read_leads",
+    "sample_leads_path",
+    "write_leads",
+]
+
+
+def __getattr__(name: str) -> str:
+    # The version is read from the installed metadata only when asked for,
+    # keeping importlib.metadata off the import path.
+    if name == "__version__":
+        from importlib.metadata import version
+
+        return version("leadkit")
+    msg = f"module 'leadkit' has no attribute {name!r}"
+    raise AttributeError(msg)
