@@ -3,7 +3,7 @@
 An immutable, validated lead model; contact hygiene and de-duplication;
 safe dict/JSON/YAML round trips; sample data to try it all on.
 
-Everything public is importable from here; :mod:`leadkit.testing` (needs the
+Everything public is importable from here; `leadkit.testing` (needs the
 ``testing`` extra) holds hypothesis strategies for your own tests.
 """
 

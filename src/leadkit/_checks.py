@@ -2,7 +2,7 @@
 
 Converters only normalise values of the right type and pass anything else
 through unchanged; validators then reject what is wrong with a
-:class:`~leadkit.ValidationError` naming the field. So a bad value is reported
+`leadkit.ValidationError` naming the field. So a bad value is reported
 the same way whether it came from a constructor call or from ``from_dict``.
 """
 
@@ -66,7 +66,7 @@ def text_list(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
 
 
 def aware_datetime(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    """A timezone-aware :class:`datetime.datetime`."""
+    """A timezone-aware `datetime.datetime`."""
     if not isinstance(value, datetime):
         fail(attribute, "a timezone-aware datetime", value)
     if value.tzinfo is None or value.utcoffset() is None:

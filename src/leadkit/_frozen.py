@@ -61,7 +61,7 @@ def freeze(value: Any, path: tuple[PathPart, ...] = (), depth: int = 0) -> Any:
 
     Raises:
         ValidationError: for a value JSON cannot hold (a set, an object, NaN),
-            a non-text key, or nesting deeper than :data:`MAX_DEPTH`.
+            a non-text key, or nesting deeper than `MAX_DEPTH`.
     """
     if value is None or isinstance(value, (bool, int, str)):
         return value
@@ -79,7 +79,7 @@ def freeze(value: Any, path: tuple[PathPart, ...] = (), depth: int = 0) -> Any:
 
 
 def freeze_mapping(value: Any, path: tuple[PathPart, ...] = (), depth: int = 0) -> FrozenMap:
-    """Like :func:`freeze`, for a value that must be a mapping with text keys."""
+    """Like `freeze`, for a value that must be a mapping with text keys."""
     if isinstance(value, FrozenMap):
         return value
     if not isinstance(value, Mapping):

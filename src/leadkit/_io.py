@@ -99,8 +99,8 @@ def read_leads(
         source: A path to a ``.json`` file (a list of lead objects, or
             ``{"leads": [...]}``), a ``.jsonl`` file (one lead per line), a
             ``.yaml``/``.yml`` file (like JSON), or an iterable of mappings.
-        strict: Refuse unknown fields (default); see :meth:`Lead.from_dict`.
-        errors: ``"raise"`` raises one :class:`ValidationError` listing the
+        strict: Refuse unknown fields (default); see `Lead.from_dict`.
+        errors: ``"raise"`` raises one `ValidationError` listing the
             problems of every bad record; ``"collect"`` returns the good
             leads and the problems in the batch.
 
@@ -133,7 +133,7 @@ def read_leads(
 
 
 def write_leads(leads: Iterable[Lead], path: str | os.PathLike[str]) -> None:
-    """Write leads to ``.json``, ``.jsonl`` or ``.yaml`` (by suffix); :func:`read_leads` reads them back."""
+    """Write leads to ``.json``, ``.jsonl`` or ``.yaml`` (by suffix); `read_leads` reads them back."""
     from leadkit import _serde, _yaml
 
     target = Path(path)

@@ -1,6 +1,6 @@
 """Normalisation and syntax checks for contact data (no leadkit imports).
 
-Kept free of the model so the model's converters and :mod:`leadkit.contact`
+Kept free of the model so the model's converters and `leadkit.contact`
 share one implementation.
 """
 
@@ -87,13 +87,18 @@ def normalize_phone(phone: str) -> str:
 
 
 def is_valid_phone(phone: str) -> bool:
-    """True when a *normalised* number is 7–15 digits, optionally after ``+``."""
-    digits = phone[1:] if phone.startswith("+") else phone
+    """True when a *normalised* number is 7–15 digits, optionally after ``+``.
+
+    A country code never starts with 0, and a normalised national number
+    never starts with ``00`` (that prefix is rewritten to ``+``).
+    """
+    international = phone.startswith("+")
+    digits = phone[1:] if international else phone
     return (
         digits.isascii()
         and digits.isdigit()
         and MIN_PHONE_DIGITS <= len(digits) <= MAX_PHONE_DIGITS
-        and not (phone.startswith("+") and digits.startswith("0"))
+        and not digits.startswith("0" if international else "00")
     )
 
 

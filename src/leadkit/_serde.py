@@ -4,7 +4,7 @@ Leaf values pass through the structure hooks untouched: the attrs
 converters and validators of the model normalise and check them, so a value
 is judged the same way whether it came from Python or from a document.
 cattrs walks the classes, refuses unknown keys, and its exception groups are
-turned into :class:`~leadkit.errors.Problem` records with field paths.
+turned into `leadkit.errors.Problem` records with field paths.
 """
 
 from __future__ import annotations

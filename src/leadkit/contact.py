@@ -2,7 +2,7 @@
 
 A lead is only worth working when someone can reach the person: a valid
 email or phone. Bought lists and merged sources also repeat people under
-slightly different spellings; :func:`dedupe` folds those together without
+slightly different spellings; `dedupe` folds those together without
 losing any interaction or custom field, and reports every value it had to
 choose between.
 
@@ -21,8 +21,8 @@ The merge rule, in full:
    recorded twice, identical in every field, is kept once).
 5. A stage is taken together with its history, from the same lead.
 6. Whenever two leads held *different* values for a field, the survivor's
-   value is kept and a :class:`Conflict` records the value set aside, so
-   nothing is lost: it is in :attr:`DedupeResult.merges`.
+   value is kept and a `Conflict` records the value set aside, so
+   nothing is lost: it is in `DedupeResult.merges`.
 """
 
 from __future__ import annotations
@@ -114,7 +114,7 @@ class Merge:
 
 @attrs.frozen
 class DedupeResult:
-    """The outcome of :func:`dedupe`."""
+    """The outcome of `dedupe`."""
 
     leads: tuple[Lead, ...]
     """One lead per person, in the order each person first appeared in the input."""

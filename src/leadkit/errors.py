@@ -1,11 +1,11 @@
 """The exceptions leadkit raises on purpose.
 
-Every error leadkit raises deliberately derives from :class:`LeadkitError`, so
+Every error leadkit raises deliberately derives from `LeadkitError`, so
 ``except leadkit.LeadkitError`` catches all of them. Leaves also subclass the
 nearest builtin (``ValidationError`` is a ``ValueError``), so code written
 against builtins keeps working.
 
-Errors about user data carry :class:`Problem` records: *where* (a field path
+Errors about user data carry `Problem` records: *where* (a field path
 such as ``leads[3].company.employees`` and, for YAML, a line), *what* was
 expected and *what* was found. The message is built from them.
 """
@@ -106,7 +106,7 @@ class LeadkitError(Exception):
 
 
 class _ProblemsError(LeadkitError):
-    """An error made of one or more :class:`Problem` records."""
+    """An error made of one or more `Problem` records."""
 
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
@@ -200,7 +200,7 @@ class MissingExtraError(LeadkitError, ImportError):
 
 
 def require(module: str, *, feature: str, extra: str) -> object:
-    """Import an optional dependency or raise :class:`MissingExtraError`."""
+    """Import an optional dependency or raise `MissingExtraError`."""
     import importlib
 
     try:

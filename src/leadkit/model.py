@@ -2,8 +2,8 @@
 
 Every class is a frozen attrs class validated at construction, so an invalid
 object cannot exist. Changes return new objects (``lead.with_interaction(...)``
-or :func:`attrs.evolve`, which validates again). Each class converts to and
-from plain dicts, JSON and YAML (see :doc:`serialisation <../how-to/serialise>`).
+or `attrs.evolve`, which validates again). Each class converts to and
+from plain dicts, JSON and YAML (see the serialisation guide).
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ class _Serializable:
         """Build and validate an object from a plain dict.
 
         Args:
-            data: A mapping shaped like the output of :meth:`to_dict`.
+            data: A mapping shaped like the output of `to_dict`.
             strict: Refuse unknown keys (the default). With ``strict=False``
                 unknown keys of a lead are kept in its ``attributes`` and those
                 of an interaction in its ``properties``; see the lenient-mode
@@ -92,14 +92,14 @@ class _Serializable:
 
     @classmethod
     def from_json(cls: type[_M], text: str | bytes, *, strict: bool = True) -> _M:
-        """Parse a JSON document (see :meth:`from_dict`)."""
+        """Parse a JSON document (see `from_dict`)."""
         from leadkit import _serde
 
         return _serde.from_json(cls, text, strict=strict)
 
     @classmethod
     def from_yaml(cls: type[_M], text: str | bytes, *, strict: bool = True) -> _M:
-        """Parse a YAML document safely; errors carry the YAML line (see :meth:`from_dict`)."""
+        """Parse a YAML document safely; errors carry the YAML line (see `from_dict`)."""
         from leadkit import _serde
 
         return _serde.from_yaml(cls, text, strict=strict)
@@ -131,7 +131,7 @@ class Contact(_Serializable):
     """The person behind a lead and how to reach them.
 
     Emails are trimmed and lower-cased; phones are reduced to digits with an
-    optional leading ``+country code`` (see :mod:`leadkit.contact`). Both are
+    optional leading ``+country code`` (see `leadkit.contact`). Both are
     syntax-checked; blank text counts as not given.
 
     Example:
@@ -280,7 +280,7 @@ class Interaction(_Serializable):
     """
 
     kind: str = attrs.field(converter=_kind, validator=_check_label)
-    """What happened: an :class:`InteractionKind` value or a custom label."""
+    """What happened: an `InteractionKind` value or a custom label."""
     at: datetime = attrs.field(validator=check.aware_datetime)
     """When it happened; must be timezone-aware."""
     channel: str | None = attrs.field(default=None, converter=check.clean_label, validator=_check_optional_label)
@@ -397,7 +397,7 @@ def _criterion_field() -> Any:
 class BANT(_Serializable):
     """The BANT checklist: Budget, Authority, Need, Timeline.
 
-    Each criterion accepts a :class:`Criterion` or just its status as text.
+    Each criterion accepts a `Criterion` or just its status as text.
 
     Example:
         >>> bant = BANT(budget="yes", need=Criterion("partial", "pilot only"))

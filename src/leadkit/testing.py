@@ -1,0 +1,256 @@
+"""Hypothesis strategies for property tests of code built on leadkit.
+
+Needs the ``testing`` extra (``pip install 'leadkit[testing]'``). Every
+strategy yields *valid* objects, already normalised, so
+``Lead.from_dict(lead.to_dict()) == lead`` holds for everything drawn. Each
+takes keyword-only arguments, and where a part can vary it accepts another
+strategy, so you can narrow what is drawn:
+
+Example:
+    >>> from hypothesis import given
+    >>> from leadkit import InteractionKind
+    >>> from leadkit.testing import interactions, leads
+    >>> demo_leads = leads(interactions=interactions(kinds=[InteractionKind.DEMO_REQUEST]), min_interactions=1)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any
+
+from leadkit._normalize import ISO_COUNTRIES
+from leadkit.errors import require
+from leadkit.model import (
+    BANT,
+    Company,
+    Contact,
+    Criterion,
+    CriterionStatus,
+    Interaction,
+    InteractionKind,
+    Lead,
+    Persona,
+    StageChange,
+)
+
+require("hypothesis", feature="leadkit.testing", extra="testing")
+
+from hypothesis import strategies as st  # noqa: E402 - after the friendly import check
+
+if TYPE_CHECKING:
+    from hypothesis.strategies import SearchStrategy
+
+__all__ = [
+    "aware_datetimes",
+    "bants",
+    "companies",
+    "contacts",
+    "criteria",
+    "emails",
+    "histories",
+    "interactions",
+    "json_values",
+    "leads",
+    "personas",
+    "phones",
+    "texts",
+]
+
+_MIN_TIME = datetime(2000, 1, 1)  # noqa: DTZ001 - bounds for hypothesis, which adds the zone
+_MAX_TIME = datetime(2100, 1, 1)  # noqa: DTZ001
+_COUNTRIES = sorted(ISO_COUNTRIES)
+_LABEL_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789_"
+
+
+def texts(*, min_size: int = 1, max_size: int = 40) -> SearchStrategy[str]:
+    """Non-blank text without surrounding whitespace, any Unicode (as stored after normalising)."""
+    return (
+        st.text(st.characters(exclude_categories=("Cs",)), min_size=min_size, max_size=max_size)
+        .map(str.strip)
+        .filter(bool)
+    )
+
+
+def _labels() -> SearchStrategy[str]:
+    return st.text(_LABEL_ALPHABET, min_size=1, max_size=20).filter(lambda s: s[0] != "_")
+
+
+def aware_datetimes(
+    *, min_value: datetime = _MIN_TIME, max_value: datetime = _MAX_TIME
+) -> SearchStrategy[datetime]:
+    """Timezone-aware datetimes with fixed offsets between -12:00 and +14:00 (whole minutes).
+
+    ``min_value`` and ``max_value`` are naive, as hypothesis requires.
+    """
+    offsets = st.integers(min_value=-12 * 60, max_value=14 * 60).map(lambda m: timezone(timedelta(minutes=m)))
+    return st.datetimes(min_value=min_value, max_value=max_value, timezones=offsets)
+
+
+def emails() -> SearchStrategy[str]:
+    """Valid, normalised email addresses."""
+    local = st.from_regex(r"[a-z0-9](?:[a-z0-9_+-]{0,10}[a-z0-9])?(?:\.[a-z0-9]{1,8})?", fullmatch=True)
+    domain = st.from_regex(r"[a-z0-9]{1,12}(?:-[a-z0-9]{1,6})?(?:\.[a-z0-9]{1,8})?\.[a-z]{2,6}", fullmatch=True)
+    return st.builds(lambda a, b: f"{a}@{b}", local, domain)
+
+
+def phones() -> SearchStrategy[str]:
+    """Valid, normalised phone numbers: ``+`` and 7–15 digits, or 7–15 national digits."""
+    international = st.from_regex(r"\+[1-9][0-9]{6,14}", fullmatch=True)
+    national = st.from_regex(r"[1-9][0-9]{6,14}|0[1-9][0-9]{5,13}", fullmatch=True)
+    return st.one_of(international, national)
+
+
+def json_values(*, max_leaves: int = 8) -> SearchStrategy[Any]:
+    """JSON values as leadkit stores them in custom fields (no NaN or infinity)."""
+    scalars = st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(min_value=-(2**53), max_value=2**53),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.text(max_size=20),
+    )
+    return st.recursive(
+        scalars,
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=3),
+            st.dictionaries(st.text(min_size=1, max_size=10), inner, max_size=3),
+        ),
+        max_leaves=max_leaves,
+    )
+
+
+def _mappings() -> SearchStrategy[dict[str, Any]]:
+    return st.dictionaries(st.text(min_size=1, max_size=12), json_values(), max_size=4)
+
+
+def contacts(
+    *, email: SearchStrategy[str | None] | None = None, phone: SearchStrategy[str | None] | None = None
+) -> SearchStrategy[Contact]:
+    """Contacts; by default about half have an email and half a phone."""
+    return st.builds(
+        Contact,
+        name=st.none() | texts(),
+        email=email if email is not None else st.none() | emails(),
+        phone=phone if phone is not None else st.none() | phones(),
+        title=st.none() | texts(),
+    )
+
+
+def companies() -> SearchStrategy[Company]:
+    """Companies with any mix of known and unknown firmographics."""
+    domain = st.from_regex(r"[a-z0-9]{1,12}\.[a-z]{2,6}", fullmatch=True)
+    return st.builds(
+        Company,
+        name=st.none() | texts(),
+        domain=st.none() | domain,
+        industry=st.none() | texts(max_size=20),
+        employees=st.none() | st.integers(min_value=0, max_value=2_000_000),
+        annual_revenue=st.none() | st.floats(min_value=0, max_value=1e13, allow_nan=False),
+        country=st.none() | st.sampled_from(_COUNTRIES),
+    )
+
+
+def interactions(
+    *,
+    kinds: Sequence[str] | SearchStrategy[str] | None = None,
+    at: SearchStrategy[datetime] | None = None,
+) -> SearchStrategy[Interaction]:
+    """Interactions of well-known kinds (or the given ``kinds``), at aware times."""
+    if kinds is None:
+        kind_strategy: SearchStrategy[str] = st.sampled_from([k.value for k in InteractionKind]) | _labels()
+    elif isinstance(kinds, st.SearchStrategy):
+        kind_strategy = kinds
+    else:
+        kind_strategy = st.sampled_from(list(kinds))
+    return st.builds(
+        Interaction,
+        kind=kind_strategy,
+        at=at if at is not None else aware_datetimes(),
+        channel=st.none() | st.sampled_from(["web", "email", "phone", "chat", "social", "event"]) | _labels(),
+        value=st.none() | st.floats(allow_nan=False, allow_infinity=False),
+        properties=_mappings(),
+    )
+
+
+_any_interactions = interactions  # ``leads`` has a parameter of that name
+
+
+def criteria(*, statuses: Sequence[CriterionStatus] | None = None) -> SearchStrategy[Criterion]:
+    """Qualification criteria with any (or the given) statuses."""
+    status = st.sampled_from(list(statuses) if statuses is not None else list(CriterionStatus))
+    return st.builds(Criterion, status=status, note=st.none() | texts())
+
+
+def bants(*, criterion: SearchStrategy[Criterion] | None = None) -> SearchStrategy[BANT]:
+    """BANT checklists."""
+    each = criterion if criterion is not None else criteria()
+    return st.builds(BANT, budget=each, authority=each, need=each, timeline=each)
+
+
+def personas() -> SearchStrategy[Persona]:
+    """Personas with consistent company-size ranges."""
+    words = st.lists(texts(max_size=15), max_size=4)
+
+    def build(name: str, low: int | None, span: int | None, **rest: Any) -> Persona:
+        high = None if span is None else (low or 0) + span
+        return Persona(name=name, min_employees=low, max_employees=high, **rest)
+
+    return st.builds(
+        build,
+        name=texts(),
+        low=st.none() | st.integers(min_value=0, max_value=10_000),
+        span=st.none() | st.integers(min_value=0, max_value=100_000),
+        description=st.none() | texts(),
+        industries=words,
+        titles=words,
+        countries=st.lists(st.sampled_from(_COUNTRIES), max_size=4),
+        channels=st.lists(_labels(), max_size=3),
+        pain_points=words,
+    )
+
+
+@st.composite
+def histories(draw: st.DrawFn, *, stages: Sequence[str] | None = None, max_size: int = 5) -> tuple[StageChange, ...]:
+    """Consistent stage histories: chronological, each change starting where the last ended."""
+    names = list(stages) if stages is not None else ["inquiry", "lead", "mql", "sal", "sql", "nurture"]
+    size = draw(st.integers(min_value=0, max_value=max_size))
+    times = sorted(draw(st.lists(aware_datetimes(), min_size=size, max_size=size)))
+    changes: list[StageChange] = []
+    current: str | None = None
+    for at in times:
+        target = draw(st.sampled_from(names))
+        reason = draw(st.none() | texts(max_size=20))
+        by = draw(st.none() | texts(max_size=12))
+        changes.append(StageChange(from_stage=current, to_stage=target, at=at, reason=reason, by=by))
+        current = target
+    return tuple(changes)
+
+
+@st.composite
+def leads(
+    draw: st.DrawFn,
+    *,
+    contact: SearchStrategy[Contact] | None = None,
+    company: SearchStrategy[Company] | None = None,
+    interactions: SearchStrategy[Interaction] | None = None,
+    min_interactions: int = 0,
+    max_interactions: int = 5,
+    history: SearchStrategy[tuple[StageChange, ...]] | None = None,
+) -> Lead:
+    """Valid leads; every part can be narrowed with a strategy of its own."""
+    interaction_strategy = interactions if interactions is not None else _any_interactions()
+    changes = draw(history if history is not None else histories())
+    stage = changes[-1].to_stage if changes else draw(st.none() | st.sampled_from(["inquiry", "lead", "mql"]))
+    return Lead(
+        id=draw(texts(max_size=20)),
+        created_at=draw(aware_datetimes()),
+        contact=draw(contact if contact is not None else contacts()),
+        company=draw(company if company is not None else companies()),
+        source=draw(st.none() | st.sampled_from(["web_form", "chat", "call", "bought_list", "event"]) | texts()),
+        attributes=draw(_mappings()),
+        interactions=draw(st.lists(interaction_strategy, min_size=min_interactions, max_size=max_interactions)),
+        bant=draw(bants()),
+        stage=stage,
+        history=changes,
+    )
