@@ -135,7 +135,7 @@ class TestInteraction:
     def test_rejects_naive_datetime(self) -> None:
         """Naive datetimes are refused with a clear reason."""
         with pytest.raises(ValidationError) as excinfo:
-            Interaction(kind="chat", at=datetime(2026, 1, 1))  # noqa: DTZ001 - the point of the test
+            Interaction(kind="chat", at=datetime(2026, 1, 1))
         assert excinfo.value.problems[0].reason == "naive datetime"
         assert problem_paths(excinfo) == ["at"]
 
@@ -145,7 +145,9 @@ class TestInteraction:
         assert interaction.properties["tags"] == ("a", "b")
         with pytest.raises(TypeError):
             interaction.properties["new"] = 1  # type: ignore[index]
-        assert hash(interaction) == hash(Interaction(kind="webinar", at=t0, properties={"tags": ("a", "b"), "meta": {"x": 1}}))
+        assert hash(interaction) == hash(
+            Interaction(kind="webinar", at=t0, properties={"tags": ("a", "b"), "meta": {"x": 1}})
+        )
 
     @pytest.mark.parametrize(
         ("properties", "where"),
@@ -188,7 +190,7 @@ class TestCriterionAndBANT:
         assert BANT(budget="yes").budget == Criterion(CriterionStatus.YES)
         with pytest.raises(ValidationError) as excinfo:
             BANT(timeline="soon")
-        assert problem_paths(excinfo) == ["timeline.status"]
+        assert problem_paths(excinfo) == ["timeline"]
 
     def test_items_order(self) -> None:
         """items() yields the criteria in BANT order."""
@@ -229,7 +231,7 @@ class TestLead:
             Lead(id=" ", created_at=datetime(2026, 1, 1, tzinfo=UTC))
         assert problem_paths(excinfo) == ["id"]
         with pytest.raises(ValidationError):
-            Lead(id="a", created_at=datetime(2026, 1, 1))  # noqa: DTZ001 - the point of the test
+            Lead(id="a", created_at=datetime(2026, 1, 1))
 
     def test_with_interaction_keeps_time_order_and_original(self, t0: datetime) -> None:
         """with_interaction returns a new lead, interactions sorted; the original is unchanged."""
@@ -297,7 +299,7 @@ class TestLead:
     @given(lead=leads())
     def test_pickle_and_hash(self, lead: Lead) -> None:
         """Leads pickle losslessly and hash consistently with equality."""
-        copy = pickle.loads(pickle.dumps(lead))  # noqa: S301 - our own bytes
+        copy = pickle.loads(pickle.dumps(lead))
         assert copy == lead
         assert hash(copy) == hash(lead)
 

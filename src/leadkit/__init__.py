@@ -45,8 +45,8 @@ if TYPE_CHECKING:
 __all__ = [
     "BANT",
     "Company",
-    "Conflict",
     "ConfigError",
+    "Conflict",
     "Contact",
     "Criterion",
     "CriterionStatus",

@@ -17,7 +17,12 @@ from typing import Any, TypeVar
 
 import attrs
 import cattrs
-from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+from cattrs.errors import (
+    AttributeValidationNote,
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+)
 from cattrs.gen import make_dict_structure_fn
 
 from leadkit import _yaml
@@ -66,13 +71,13 @@ def _passthrough(value: Any, _: type) -> Any:
 
 def _attrs_hook_factory(converter: cattrs.Converter) -> Callable[[type], Callable[[Any, type], Any]]:
     def factory(cls: type) -> Callable[[Any, type], Any]:
-        inner = make_dict_structure_fn(cls, converter)
+        inner: Callable[[Any, Any], Any] = make_dict_structure_fn(cls, converter)
 
         def structure(value: Any, kind: type) -> Any:
             if isinstance(value, cls):
                 return value
             if cls is Criterion and isinstance(value, str):
-                return Criterion(value)  # shorthand: ``budget: yes``
+                return value  # shorthand ``budget: yes``: BANT's converter handles it
             if not isinstance(value, Mapping):
                 raise ValidationError.at((), f"a mapping with the fields of {cls.__name__}", value)
             return inner(value, kind)
@@ -83,7 +88,7 @@ def _attrs_hook_factory(converter: cattrs.Converter) -> Callable[[type], Callabl
 
 
 def _is_homogeneous_tuple(kind: Any) -> bool:
-    args = getattr(kind, "__args__", ())
+    args: tuple[Any, ...] = getattr(kind, "__args__", ())
     return getattr(kind, "__origin__", None) is tuple and len(args) == 2 and args[1] is Ellipsis
 
 
@@ -126,8 +131,12 @@ def _make_converter() -> cattrs.Converter:
     converter.register_unstructure_hook(FrozenMap, thaw)
     for text_enum in (CriterionStatus, InteractionKind):  # str mixins: dispatch would pick str first
         converter.register_unstructure_hook(text_enum, _enum_value)
-    converter.register_unstructure_hook_func(_is_homogeneous_tuple, lambda items: [converter.unstructure(i) for i in items])
-    converter.register_unstructure_hook_func(lambda kind: kind is tuple, lambda items: [converter.unstructure(i) for i in items])
+    converter.register_unstructure_hook_func(
+        _is_homogeneous_tuple, lambda items: [converter.unstructure(i) for i in items]
+    )
+    converter.register_unstructure_hook_func(
+        lambda kind: kind is tuple, lambda items: [converter.unstructure(i) for i in items]
+    )
     return converter
 
 
@@ -145,7 +154,7 @@ def _problems(exc: BaseException, path: tuple[PathPart, ...]) -> list[Problem]:
         with_notes, without = exc.group_exceptions()
         found: list[Problem] = []
         for inner, note in with_notes:
-            step = note.name if isinstance(exc, ClassValidationError) else note.index
+            step: PathPart = note.name if isinstance(note, AttributeValidationNote) else note.index
             found += _problems(inner, (*path, step))
         for inner in without:
             found += _problems(inner, path)
@@ -166,7 +175,7 @@ def _problems(exc: BaseException, path: tuple[PathPart, ...]) -> list[Problem]:
 
 # --------------------------------------------------------------------------- lenient mode
 
-_NESTED_INTO_ATTRIBUTES = {"contact": Contact, "company": Company}
+_NESTED_INTO_ATTRIBUTES = {"contact": Contact, "company": Company, "bant": BANT}
 
 
 def _field_names(cls: type) -> frozenset[str]:
@@ -214,13 +223,6 @@ def _lenient_lead(data: Any) -> Any:
             for key, value in nested.items():
                 if key not in fields:
                     _keep(bag, f"{name}.{key}", value, (name, key))
-    bant = out.get("bant")
-    if isinstance(bant, Mapping):
-        fields = _field_names(BANT)
-        out["bant"] = {k: v for k, v in bant.items() if k in fields}
-        for key, value in bant.items():
-            if key not in fields:
-                _keep(bag, f"bant.{key}", value, ("bant", key))
     interactions = out.get("interactions")
     if isinstance(interactions, list):
         out["interactions"] = [_lenient_interaction(i) for i in interactions]
@@ -269,7 +271,9 @@ def parse_json(text: str | bytes) -> Any:
     try:
         return json.loads(text, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as exc:
-        raise ValidationError.at((), "a valid JSON document", reason=f"invalid JSON: {exc.msg}", line=exc.lineno) from None
+        raise ValidationError.at(
+            (), "a valid JSON document", reason=f"invalid JSON: {exc.msg}", line=exc.lineno
+        ) from None
     except RecursionError:
         raise ValidationError.at((), "a JSON document nested less deeply", reason="nested too deeply") from None
     except UnicodeDecodeError as exc:

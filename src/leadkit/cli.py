@@ -21,7 +21,7 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[object]], indent: str
     numeric = [all(isinstance(row[i], int) for row in rows) for i in range(len(headers))]
 
     def line(row: Sequence[str]) -> str:
-        parts = [c.rjust(w) if num else c.ljust(w) for c, w, num in zip(row, widths, numeric)]
+        parts = [c.rjust(w) if num else c.ljust(w) for c, w, num in zip(row, widths, numeric, strict=True)]
         return (indent + "  ".join(parts)).rstrip()
 
     rule = indent + "  ".join("-" * w for w in widths)

@@ -238,9 +238,11 @@ def _merge_group(group: Sequence[Lead]) -> tuple[Lead, Merge]:
     }
     staged = [lead for lead in ordered if lead.stage is not None]
     stage_from = staged[0] if staged else survivor
-    for lead in staged[1:]:
-        if (lead.stage, lead.history) != (stage_from.stage, stage_from.history):
-            conflicts.append(Conflict("stage", stage_from.stage, lead.stage, lead.id))
+    conflicts.extend(
+        Conflict("stage", stage_from.stage, lead.stage, lead.id)
+        for lead in staged[1:]
+        if (lead.stage, lead.history) != (stage_from.stage, stage_from.history)
+    )
     interactions = tuple(dict.fromkeys(i for lead in ordered for i in lead.interactions))
 
     merged = attrs.evolve(

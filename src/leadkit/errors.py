@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from typing import TypeVar, Union
+from typing import TypeVar
 
 import attrs
 
@@ -26,7 +26,7 @@ __all__ = [
     "ValidationError",
 ]
 
-PathPart = Union[str, int]
+PathPart = str | int
 """One step of a field path: a field or key name, or a list index."""
 
 _E = TypeVar("_E", bound="_ProblemsError")
@@ -56,11 +56,15 @@ def describe(value: object) -> str:
     """A short, safe ``repr`` of a value for an error message."""
     try:
         text = repr(value)
-    except Exception:  # a hostile __repr__ must not hide the real error
+    except Exception:  # noqa: BLE001 - a broken __repr__ must not hide the real error
         text = f"<{type(value).__name__} object>"
     if len(text) > _MAX_GOT:
         text = text[: _MAX_GOT - 3] + "..."
     return text
+
+
+def _as_path(parts: Iterable[PathPart]) -> tuple[PathPart, ...]:
+    return tuple(parts)
 
 
 @attrs.frozen
@@ -72,7 +76,7 @@ class Problem:
         'company.employees: expected a non-negative integer (got -5)'
     """
 
-    path: tuple[PathPart, ...] = attrs.field(converter=tuple)
+    path: tuple[PathPart, ...] = attrs.field(converter=_as_path)
     """Where: field names and list indices from the root of the input."""
     expected: str
     """What a valid value looks like, in words."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -225,7 +225,7 @@ class InteractionKind(str, enum.Enum):
 _LABEL = re.compile(r"[a-z0-9][a-z0-9_.:\-]{0,63}\Z")
 
 
-def _kind(value: Any) -> Any:
+def _kind(value: InteractionKind | str) -> Any:
     if isinstance(value, InteractionKind):
         return value.value
     return check.clean_label(value)
@@ -241,31 +241,18 @@ def _check_optional_label(inst: Any, attribute: attrs.Attribute[Any], value: Any
         _check_label(inst, attribute, value)
 
 
-def _properties(value: Any) -> Any:
-    return freeze_mapping(value) if isinstance(value, Mapping) else value
+def _try_freeze(value: Mapping[str, Any]) -> Any:
+    """Freeze a JSON mapping; leave anything invalid for the validator to report."""
+    try:
+        return freeze_mapping(value)
+    except ValidationError:
+        return value
 
 
-def _check_mapping(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+def _check_frozen(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if not isinstance(value, FrozenMap):
+        freeze_mapping(value, (attribute.name,))  # raises, located under the field
         check.fail(attribute, "a mapping of text keys to JSON values", value)
-
-
-def _frozen_mapping_field(doc_default: Any = None) -> Any:
-    """A custom-fields mapping: frozen JSON values, errors located under the field."""
-
-    def convert(value: Any, field: attrs.Attribute[Any]) -> Any:
-        if not isinstance(value, Mapping):
-            return value
-        try:
-            return freeze_mapping(value)
-        except ValidationError as exc:
-            raise exc.within(field.name) from None
-
-    return attrs.field(
-        factory=FrozenMap,
-        converter=attrs.Converter(convert, takes_field=True),  # type: ignore[call-overload]
-        validator=_check_mapping,
-    )
 
 
 @attrs.frozen(kw_only=True)
@@ -287,7 +274,7 @@ class Interaction(_Serializable):
     """Where it happened (``web``, ``email``, ``phone``, ``event`` …), lower-case."""
     value: float | None = attrs.field(default=None, validator=check.finite_number())
     """An optional number: an order amount, a minutes-watched count …"""
-    properties: Mapping[str, Any] = _frozen_mapping_field()
+    properties: Mapping[str, Any] = attrs.field(factory=FrozenMap, converter=_try_freeze, validator=_check_frozen)
     """Anything else about the event (UTM tags, asset name …), JSON values only."""
 
 
@@ -299,7 +286,7 @@ def _interaction_order(i: Interaction) -> tuple[Any, ...]:
     return (i.at, i.kind, i.channel or "", value, props)
 
 
-def _sorted_interactions(value: Any) -> Any:
+def _sorted_interactions(value: Sequence[Interaction]) -> Any:
     if isinstance(value, (list, tuple)) and all(isinstance(i, Interaction) for i in value):
         return tuple(sorted(value, key=_interaction_order))
     return value
@@ -337,7 +324,7 @@ class CriterionStatus(str, enum.Enum):
 _STATUSES = {s.value: s for s in CriterionStatus}
 
 
-def _status(value: Any) -> Any:
+def _status(value: CriterionStatus | str) -> Any:
     if isinstance(value, str) and not isinstance(value, CriterionStatus):
         return _STATUSES.get(value.strip().lower(), value)
     return value
@@ -373,24 +360,17 @@ class Criterion(_Serializable):
         return self.status is not CriterionStatus.UNKNOWN
 
 
-def _criterion_field() -> Any:
-    def convert(value: Any, field: attrs.Attribute[Any]) -> Any:
-        if isinstance(value, str):
-            try:
-                return Criterion(value)
-            except ValidationError as exc:
-                raise exc.within(field.name) from None
+def _to_criterion(value: Criterion | CriterionStatus | str) -> Any:
+    """Accept a status (or its text) as shorthand for a criterion without a note."""
+    if isinstance(value, Criterion):
         return value
+    status = _status(value)
+    return Criterion(status) if isinstance(status, CriterionStatus) else value
 
-    def validate(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if not isinstance(value, Criterion):
-            check.fail(attribute, "a Criterion or one of: unknown, no, partial, yes", value)
 
-    return attrs.field(
-        factory=Criterion,
-        converter=attrs.Converter(convert, takes_field=True),  # type: ignore[call-overload]
-        validator=validate,
-    )
+def _check_criterion(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, Criterion):
+        check.fail(attribute, "a Criterion or one of: unknown, no, partial, yes", value)
 
 
 @attrs.frozen(kw_only=True)
@@ -405,13 +385,13 @@ class BANT(_Serializable):
         ['budget']
     """
 
-    budget: Criterion = _criterion_field()
+    budget: Criterion = attrs.field(factory=Criterion, converter=_to_criterion, validator=_check_criterion)
     """Can they pay for it?"""
-    authority: Criterion = _criterion_field()
+    authority: Criterion = attrs.field(factory=Criterion, converter=_to_criterion, validator=_check_criterion)
     """Is this person the one who decides (or do they reach them)?"""
-    need: Criterion = _criterion_field()
+    need: Criterion = attrs.field(factory=Criterion, converter=_to_criterion, validator=_check_criterion)
     """Do they have the problem the product solves?"""
-    timeline: Criterion = _criterion_field()
+    timeline: Criterion = attrs.field(factory=Criterion, converter=_to_criterion, validator=_check_criterion)
     """Do they plan to buy within a horizon that matters?"""
 
     def items(self) -> tuple[tuple[str, Criterion], ...]:
@@ -518,11 +498,15 @@ def _check_history(inst: Lead, attribute: attrs.Attribute[Any], value: Any) -> N
         before, change = value[i - 1], value[i]
         if change.at < before.at:
             raise ValidationError.at(
-                (attribute.name, i, "at"), f"a time at or after {before.at.isoformat()} (history is chronological)", change.at
+                (attribute.name, i, "at"),
+                f"a time at or after {before.at.isoformat()} (history is chronological)",
+                change.at,
             )
         if change.from_stage != before.to_stage:
             raise ValidationError.at(
-                (attribute.name, i, "from_stage"), f"{before.to_stage!r}, the stage entered before it", change.from_stage
+                (attribute.name, i, "from_stage"),
+                f"{before.to_stage!r}, the stage entered before it",
+                change.from_stage,
             )
 
 
@@ -567,7 +551,7 @@ class Lead(_Serializable):
     """Their organisation (all fields optional)."""
     source: str | None = attrs.field(default=None, converter=check.clean_text, validator=check.optional_text)
     """How the lead was captured (``web_form``, ``chat``, ``bought_list`` …)."""
-    attributes: Mapping[str, Any] = _frozen_mapping_field()
+    attributes: Mapping[str, Any] = attrs.field(factory=FrozenMap, converter=_try_freeze, validator=_check_frozen)
     """Custom fields: a read-only mapping of text keys to JSON values."""
     interactions: tuple[Interaction, ...] = attrs.field(
         default=(), converter=_sorted_interactions, validator=_check_items(Interaction)

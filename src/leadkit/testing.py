@@ -57,8 +57,8 @@ __all__ = [
     "texts",
 ]
 
-_MIN_TIME = datetime(2000, 1, 1)  # noqa: DTZ001 - bounds for hypothesis, which adds the zone
-_MAX_TIME = datetime(2100, 1, 1)  # noqa: DTZ001
+_MIN_TIME = datetime(2000, 1, 1)
+_MAX_TIME = datetime(2100, 1, 1)
 _COUNTRIES = sorted(ISO_COUNTRIES)
 _LABEL_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789_"
 
@@ -66,7 +66,7 @@ _LABEL_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789_"
 def texts(*, min_size: int = 1, max_size: int = 40) -> SearchStrategy[str]:
     """Non-blank text without surrounding whitespace, any Unicode (as stored after normalising)."""
     return (
-        st.text(st.characters(exclude_categories=("Cs",)), min_size=min_size, max_size=max_size)
+        st.text(st.characters(codec="utf-8"), min_size=min_size, max_size=max_size)  # no lone surrogates
         .map(str.strip)
         .filter(bool)
     )
@@ -76,9 +76,7 @@ def _labels() -> SearchStrategy[str]:
     return st.text(_LABEL_ALPHABET, min_size=1, max_size=20).filter(lambda s: s[0] != "_")
 
 
-def aware_datetimes(
-    *, min_value: datetime = _MIN_TIME, max_value: datetime = _MAX_TIME
-) -> SearchStrategy[datetime]:
+def aware_datetimes(*, min_value: datetime = _MIN_TIME, max_value: datetime = _MAX_TIME) -> SearchStrategy[datetime]:
     """Timezone-aware datetimes with fixed offsets between -12:00 and +14:00 (whole minutes).
 
     ``min_value`` and ``max_value`` are naive, as hypothesis requires.
@@ -95,7 +93,7 @@ def emails() -> SearchStrategy[str]:
 
 
 def phones() -> SearchStrategy[str]:
-    """Valid, normalised phone numbers: ``+`` and 7–15 digits, or 7–15 national digits."""
+    """Valid, normalised phone numbers: ``+`` and 7 to 15 digits, or 7 to 15 national digits."""
     international = st.from_regex(r"\+[1-9][0-9]{6,14}", fullmatch=True)
     national = st.from_regex(r"[1-9][0-9]{6,14}|0[1-9][0-9]{5,13}", fullmatch=True)
     return st.one_of(international, national)

@@ -1,0 +1,65 @@
+"""The public API: curated, documented, typed, light to import."""
+
+from __future__ import annotations
+
+import inspect
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import leadkit
+import leadkit.testing
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = "\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "docs" / "reference").glob("*.md")))
+PUBLIC = [name for name in leadkit.__all__ if name != "__version__"]
+TESTING = list(leadkit.testing.__all__)
+
+
+def test_all_is_sorted_and_unique() -> None:
+    """__all__ lists each public name once, sorted."""
+    assert leadkit.__all__ == sorted(set(leadkit.__all__))
+    assert leadkit.testing.__all__ == sorted(set(leadkit.testing.__all__))
+
+
+@pytest.mark.parametrize("name", PUBLIC)
+def test_public_names_are_documented(name: str) -> None:
+    """Every public name exists, has a docstring, and is in the reference docs."""
+    obj = getattr(leadkit, name)
+    assert inspect.getdoc(obj), f"{name} has no docstring"
+    assert re.search(rf"^::: leadkit\.{name}$", REFERENCE, re.MULTILINE), f"{name} missing from docs/reference"
+
+
+@pytest.mark.parametrize("name", TESTING)
+def test_testing_names_are_documented(name: str) -> None:
+    """Every strategy is documented and in the reference docs."""
+    assert inspect.getdoc(getattr(leadkit.testing, name))
+    assert re.search(rf"^::: leadkit\.testing\.{name}$", REFERENCE, re.MULTILINE), name
+
+
+def test_version_matches_metadata() -> None:
+    """__version__ comes from the installed metadata."""
+    from importlib.metadata import version
+
+    assert leadkit.__version__ == version("leadkit")
+    with pytest.raises(AttributeError):
+        _ = leadkit.no_such_name  # type: ignore[attr-defined]
+
+
+def test_py_typed_is_shipped() -> None:
+    """The package is marked as typed."""
+    assert (Path(leadkit.__file__).parent / "py.typed").exists()
+
+
+def test_import_is_light() -> None:
+    """`import leadkit` pulls in no optional dependency and neither cattrs nor yaml."""
+    code = (
+        "import sys, leadkit\n"
+        "heavy = {'hypothesis', 'pandas', 'polars', 'numpy', 'narwhals', 'matplotlib', 'cattrs', 'yaml'}\n"
+        "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert done.stdout.strip() == "[]"

@@ -1,0 +1,44 @@
+"""The bundled sample data."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import leadkit
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class TestSample:
+    def test_reproducible(self) -> None:
+        """The shipped sample is exactly what the generator script produces."""
+        spec = importlib.util.spec_from_file_location("make_sample_data", ROOT / "scripts" / "make_sample_data.py")
+        assert spec is not None
+        assert spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        shipped = json.loads(leadkit.sample_leads_path().read_text(encoding="utf-8"))
+        assert module.build() == shipped
+
+    def test_covers_the_seed_scenarios(self) -> None:
+        """About 200 records with every source, bad rows, duplicates and unreachable visitors."""
+        batch = leadkit.load_sample_leads()
+        assert 180 <= batch.read <= 220
+        assert batch.problems
+        assert batch.read == len(batch.leads) + len(batch.failed_rows)
+        sources = {lead.source for lead in batch.leads}
+        assert {"web_form", "chat", "call", "social", "bought_list", "event", "free_trial", "demo_request"} <= sources
+        assert any(not leadkit.is_contactable(lead) for lead in batch.leads)
+        assert leadkit.dedupe(batch.leads).duplicates_merged >= 10
+
+    def test_personas(self) -> None:
+        """Four personas ship with the sample."""
+        names = [p.name for p in leadkit.load_sample_personas()]
+        assert names == [
+            "Fresh graduates",
+            "Software professionals",
+            "Business-school graduates",
+            "Analysts wanting software skills",
+        ]
