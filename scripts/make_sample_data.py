@@ -137,6 +137,18 @@ def _slug(text: str) -> str:
     return "".join(ch for ch in text.lower().translate(table) if ch.isalnum())
 
 
+_USED_PHONES: set[str] = set()
+
+
+def _unique_phone(rng: random.Random, prefix: str, digits: int) -> str:
+    """A fictional number no other person in the sample has (duplicates are made on purpose, elsewhere)."""
+    while True:
+        phone = prefix + "".join(rng.choice("0123456789") for _ in range(digits))
+        if phone not in _USED_PHONES:
+            _USED_PHONES.add(phone)
+            return phone
+
+
 def _lead(rng: random.Random, number: int, source: str) -> dict[str, Any]:
     _, segment_weights, kinds = SOURCES[source]
     segment = rng.choices(list(segment_weights), weights=list(segment_weights.values()))[0]
@@ -150,7 +162,7 @@ def _lead(rng: random.Random, number: int, source: str) -> dict[str, Any]:
     personal = rng.random() < spec["personal_email"]
     email_domain = rng.choice(PERSONAL_DOMAINS) if personal else domain
     email = f"{_slug(first)}.{_slug(last)}{number}@{email_domain}"
-    phone = phone_prefix + "".join(rng.choice("0123456789") for _ in range(phone_digits))
+    phone = _unique_phone(rng, phone_prefix, phone_digits)
 
     record: dict[str, Any] = {
         "id": f"L-{number:04d}",
@@ -290,6 +302,7 @@ def _bad_rows(rng: random.Random, base: list[dict[str, Any]]) -> list[dict[str, 
 def build() -> list[dict[str, Any]]:
     """The sample records, in a stable order."""
     rng = random.Random(SEED)
+    _USED_PHONES.clear()
     names = list(SOURCES)
     weights = [SOURCES[s][0] for s in names]
     leads = [_lead(rng, n, rng.choices(names, weights=weights)[0]) for n in range(1, 171)]

@@ -48,7 +48,7 @@ class TestValidate:
         path = tmp_path / "ok.json"
         path.write_text(json.dumps([{"id": "a", "created_at": "2026-01-01T00:00:00Z"}]))
         assert main(["validate", str(path)]) == 0
-        assert "1 records read, 1 valid, 0 invalid" in capsys.readouterr().out
+        assert "read 1, valid 1, invalid 0" in capsys.readouterr().out
 
     def test_invalid_rows(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         """Bad rows are listed with their paths and the exit status is 1."""

@@ -153,6 +153,17 @@ class TestDedupe:
             ("company.industry", "Banking", "Retail", "b"),
         }
 
+    def test_stage_and_history_conflicts(self) -> None:
+        """Same stage reached by different histories is a history conflict, not a stage one."""
+        from leadkit import StageChange
+
+        first = StageChange(from_stage=None, to_stage="mql", at=T0)
+        other = StageChange(from_stage=None, to_stage="mql", at=T0 + timedelta(hours=1), reason="import")
+        a = lead("a", email="x@example.com", stage="mql", history=(first,))
+        b = lead("b", email="x@example.com", days=1, stage="mql", history=(other,))
+        (conflict,) = dedupe([a, b]).merges[0].conflicts
+        assert (conflict.field, conflict.kept, conflict.dropped) == ("history", (first,), (other,))
+
     def test_keeps_input_order_of_people(self) -> None:
         """Output follows the first appearance of each person."""
         items = [lead("z", email="z@example.com"), lead("y", email="y@example.com"), lead("z2", email="z@example.com")]

@@ -2,10 +2,14 @@
 
 Each page's ```python blocks run in order in one namespace, in a temporary
 working directory. Blocks fenced as ```pycon, ```bash or ```text are not run.
+A ```text block that directly follows a ```python block is that block's
+output: what the block prints must match it exactly.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 from pathlib import Path
 
@@ -13,17 +17,37 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted([ROOT / "README.md", *(ROOT / "docs").rglob("*.md")])
-FENCE = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
+FENCE = re.compile(r"^```(\w+)\n(.*?)^```\n?", re.MULTILINE | re.DOTALL)
+
+
+def blocks(text: str) -> list[tuple[str, str, str | None]]:
+    """(language, code, expected output or None) for each python block of a page."""
+    fences = list(FENCE.finditer(text))
+    found = []
+    for i, fence in enumerate(fences):
+        if fence.group(1) != "python":
+            continue
+        expected = None
+        if i + 1 < len(fences):
+            after = fences[i + 1]
+            if after.group(1) == "text" and not text[fence.end() : after.start()].strip():
+                expected = after.group(2)
+        found.append((fence.group(1), fence.group(2), expected))
+    return found
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(ROOT)) for p in PAGES])
 def test_python_blocks_run(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every python block of the page runs without error."""
+    """Every python block of the page runs, and prints what the page says it prints."""
     monkeypatch.chdir(tmp_path)
     namespace: dict[str, object] = {"__name__": f"docs_{page.stem}"}
-    for number, block in enumerate(FENCE.findall(page.read_text(encoding="utf-8")), start=1):
+    for number, (_, block, expected) in enumerate(blocks(page.read_text(encoding="utf-8")), start=1):
         code = compile(block, f"{page.name}, block {number}", "exec")
-        exec(code, namespace)
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            exec(code, namespace)
+        if expected is not None:
+            assert printed.getvalue().rstrip() == expected.rstrip(), f"{page.name}, block {number}: output differs"
 
 
 def test_readme_quick_start_is_what_ci_runs() -> None:

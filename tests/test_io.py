@@ -139,7 +139,7 @@ class TestWriteLeads:
 
     def test_unknown_suffix(self, tmp_path: Path) -> None:
         """Writing to an unsupported format is refused before anything is written."""
-        with pytest.raises(ValidationError, match="a file ending in"):
+        with pytest.raises(ValidationError, match="unknown file type; expected a file ending in"):
             write_leads([], tmp_path / "out.csv")
         assert not (tmp_path / "out.csv").exists()
 

@@ -309,3 +309,25 @@ class TestLead:
         updated = lead.with_interaction(extra)
         assert len(updated.interactions) == len(lead.interactions) + 1
         assert sorted(map(repr, updated.interactions)) == sorted(map(repr, (*lead.interactions, extra)))
+
+
+class TestReportedAsWritten:
+    def test_invalid_text_is_reported_as_written(self) -> None:
+        """Errors show what the user wrote, not a normalised rewrite."""
+        with pytest.raises(ValidationError) as excinfo:
+            Contact(email=" Jane@@Example.com")
+        assert excinfo.value.got == "' Jane@@Example.com'"
+        with pytest.raises(ValidationError) as excinfo:
+            Company(country="Uk")
+        assert excinfo.value.got == "'Uk'"
+
+    def test_bad_history_item_is_a_validation_error(self, t0: datetime) -> None:
+        """A non-StageChange in the history is reported on the history, not an AttributeError."""
+        with pytest.raises(ValidationError) as excinfo:
+            Lead(id="a", created_at=t0, stage="lead", history=("x",))  # type: ignore[arg-type]
+        assert problem_paths(excinfo) == ["history[0]"]
+
+    def test_history_accepts_a_list(self, t0: datetime) -> None:
+        """Like interactions, a history may be given as a list."""
+        change = StageChange(from_stage=None, to_stage="inquiry", at=t0)
+        assert Lead(id="a", created_at=t0, stage="inquiry", history=[change]).history == (change,)  # type: ignore[arg-type]

@@ -229,6 +229,15 @@ class TestYaml:
         lead = Lead.from_yaml("id: a\ncreated_at: 2026-01-01T10:00:00+01:00\n")
         assert lead.created_at.utcoffset() is not None
 
+    def test_yaml_1_2_booleans(self) -> None:
+        """yes/no/on/off stay text (YAML 1.2), so the BANT shorthand works unquoted."""
+        lead = Lead.from_yaml(
+            "id: a\ncreated_at: 2026-01-01T00:00:00Z\nbant: {budget: yes, need: no}\n"
+            "attributes: {newsletter: on, vip: true, churned: False}\n"
+        )
+        assert (lead.bant.budget.status.value, lead.bant.need.status.value) == ("yes", "no")
+        assert dict(lead.attributes) == {"newsletter": "on", "vip": True, "churned": False}
+
     def test_empty_and_multiple_documents(self) -> None:
         """An empty document or several documents are errors."""
         with pytest.raises(ValidationError, match="a mapping"):
@@ -262,6 +271,21 @@ class TestLenient:
         """Lenient mode never overwrites an existing custom field."""
         with pytest.raises(ValidationError, match="would overwrite"):
             Lead.from_dict({**LEAD, "attributes": {"plan": "pro"}, "plan": "team"}, strict=False)
+
+    def test_collision_inside_an_interaction_is_located(self) -> None:
+        """A lenient collision in an interaction names the interaction."""
+        document = {
+            **LEAD,
+            "interactions": [{"kind": "chat", "at": "2026-01-01T00:00:00Z", "properties": {"x": 1}, "x": 2}],
+        }
+        with pytest.raises(ValidationError) as excinfo:
+            Lead.from_dict(document, strict=False)
+        assert locations(excinfo) == ["interactions[0].x"]
+
+    def test_nested_unknown_keys_mention_lenient_mode(self) -> None:
+        """Unknown keys of a lead's contact say lenient mode would keep them."""
+        with pytest.raises(ValidationError, match="load the lead with strict=False"):
+            Lead.from_dict({**LEAD, "contact": {"linkedin": "x"}})
 
     def test_other_classes_stay_strict(self) -> None:
         """Classes without a place for extra data refuse unknown keys even when lenient."""

@@ -34,6 +34,20 @@ def clean_label(value: Any) -> Any:
     return value
 
 
+def normalized(value: Any, normalize: Callable[[str], str], is_valid: Callable[[str], bool]) -> Any:
+    """Normalise text only when the result is valid (the body of a converter).
+
+    Blank text becomes ``None``; invalid text is kept exactly as written, so
+    the validator's message shows the user what they wrote, not a rewrite.
+    """
+    if not isinstance(value, str):
+        return value
+    result = normalize(value)
+    if not result:
+        return None
+    return result if is_valid(result) else value
+
+
 def clean_text_list(value: Any) -> Any:
     """Strip each item of a list of text and drop repeats, keeping order."""
     if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):

@@ -47,6 +47,14 @@ class LeadBatch:
         return len(self.leads)
 
 
+def _format_of(path: Path) -> str:
+    fmt = _SUFFIXES.get(path.suffix.lower())
+    if fmt is None:
+        expected = "a file ending in " + ", ".join(sorted(_SUFFIXES))
+        raise ValidationError.at((), expected, path.name, reason="unknown file type")
+    return fmt
+
+
 def _records_from_document(data: Any) -> tuple[list[Any], tuple[str, ...]]:
     """The list of lead records in a document: a list, or a mapping with ``leads``."""
     if isinstance(data, list):
@@ -60,10 +68,7 @@ def _read_path(path: Path) -> tuple[list[Any], Any]:
     """The records of a file and a function giving the line of a path in it."""
     from leadkit import _serde, _yaml
 
-    fmt = _SUFFIXES.get(path.suffix.lower())
-    if fmt is None:
-        expected = "a file ending in " + ", ".join(sorted(_SUFFIXES))
-        raise ValidationError.at((), expected, path.name, reason="unknown file type")
+    fmt = _format_of(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -137,9 +142,7 @@ def write_leads(leads: Iterable[Lead], path: str | os.PathLike[str]) -> None:
     from leadkit import _serde, _yaml
 
     target = Path(path)
-    fmt = _SUFFIXES.get(target.suffix.lower())
-    if fmt is None:
-        raise ValidationError.at((), "a file ending in " + ", ".join(sorted(_SUFFIXES)), target.name)
+    fmt = _format_of(target)
     items = list(leads)
     if fmt == "jsonl":
         text = "".join(_serde.to_json(lead) + "\n" for lead in items)

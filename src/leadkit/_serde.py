@@ -161,7 +161,7 @@ def _problems(exc: BaseException, path: tuple[PathPart, ...]) -> list[Problem]:
         return found
     if isinstance(exc, ForbiddenExtraKeysError):
         allowed = ", ".join(a.name for a in attrs.fields(exc.cl))
-        hint = " (or load with strict=False to keep it)" if exc.cl in (Lead, Interaction) else ""
+        hint = _LENIENT_HINTS.get(exc.cl, "")
         return [
             Problem((*path, key), f"one of the fields of {exc.cl.__name__}: {allowed}{hint}", reason="unknown field")
             for key in sorted(exc.extra_fields)
@@ -174,6 +174,14 @@ def _problems(exc: BaseException, path: tuple[PathPart, ...]) -> list[Problem]:
 
 
 # --------------------------------------------------------------------------- lenient mode
+
+_LENIENT_HINTS = {
+    Lead: " (or load with strict=False to keep it in attributes)",
+    Interaction: " (or load with strict=False to keep it in properties)",
+    Contact: " (or load the lead with strict=False to keep it in its attributes)",
+    Company: " (or load the lead with strict=False to keep it in its attributes)",
+    BANT: " (or load the lead with strict=False to keep it in its attributes)",
+}
 
 _NESTED_INTO_ATTRIBUTES = {"contact": Contact, "company": Company, "bant": BANT}
 
@@ -188,7 +196,7 @@ def _keep(bag: dict[str, Any], key: str, value: Any, path: tuple[PathPart, ...])
     bag[key] = value
 
 
-def _lenient_interaction(data: Any) -> Any:
+def _lenient_interaction(data: Any, path: tuple[PathPart, ...] = ()) -> Any:
     if not isinstance(data, Mapping):
         return data
     known = _field_names(Interaction)
@@ -199,7 +207,7 @@ def _lenient_interaction(data: Any) -> Any:
         if props is None:
             return data  # properties is malformed; strict structuring reports it
         for key, value in extra.items():
-            _keep(props, str(key), value, (key,))
+            _keep(props, str(key), value, (*path, key))
         out["properties"] = props
     return out
 
@@ -225,7 +233,7 @@ def _lenient_lead(data: Any) -> Any:
                     _keep(bag, f"{name}.{key}", value, (name, key))
     interactions = out.get("interactions")
     if isinstance(interactions, list):
-        out["interactions"] = [_lenient_interaction(i) for i in interactions]
+        out["interactions"] = [_lenient_interaction(item, ("interactions", i)) for i, item in enumerate(interactions)]
     if bag:
         out["attributes"] = bag
     return out

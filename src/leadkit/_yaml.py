@@ -1,14 +1,20 @@
 """Safe YAML loading that remembers where each value came from.
 
 Only ``yaml.SafeLoader`` (or its C twin) is used, so no Python object tags.
-Dates and times are *not* turned into ``datetime`` objects by YAML's own
-rules (which accept naive times); they stay text and leadkit parses them,
-so a missing offset is reported like any other bad value. Duplicate keys,
-which PyYAML would silently collapse, are refused.
+Two YAML 1.1 rules that surprise people are replaced by YAML 1.2's:
+
+* only ``true``/``false`` are booleans; ``yes``, ``no``, ``on`` and ``off``
+  stay text (so ``budget: yes`` means the BANT status ``yes``);
+* dates and times are not turned into ``datetime`` objects (YAML's rules
+  accept naive times); they stay text and leadkit parses them, so a missing
+  offset is reported like any other bad value.
+
+Duplicate keys, which PyYAML would silently collapse, are refused.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,16 +24,29 @@ from leadkit.errors import PathPart, Problem, ValidationError
 
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_BOOL = "tag:yaml.org,2002:bool"
+_BOOL_1_2 = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 
 
 class _Loader(_Base):  # type: ignore[misc]  # the C loader has no stubs
-    """SafeLoader without the implicit timestamp resolver."""
+    """SafeLoader with YAML 1.2 booleans and no implicit timestamps."""
 
 
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != _TIMESTAMP]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+def _resolvers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
+    table: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items():
+        for tag, pattern in resolvers:
+            if tag == _TIMESTAMP:
+                continue
+            if tag == _BOOL:
+                if first not in "tTfF":
+                    continue
+                pattern = _BOOL_1_2  # noqa: PLW2901 - swap YAML 1.1's yes/no/on/off rule
+            table.setdefault(first, []).append((tag, pattern))
+    return table
+
+
+_Loader.yaml_implicit_resolvers = _resolvers()
 
 _Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 

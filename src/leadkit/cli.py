@@ -97,7 +97,7 @@ def _demo(out: TextIO) -> int:
 def _validate(path: str, *, strict: bool, out: TextIO) -> int:
     batch = read_leads(path, strict=strict, errors="collect")
     print(
-        f"{path}: {batch.read} records read, {len(batch.leads)} valid, {len(batch.failed_rows)} invalid",
+        f"{path}: read {batch.read}, valid {len(batch.leads)}, invalid {len(batch.failed_rows)}",
         file=out,
     )
     _problems_report(batch, out)

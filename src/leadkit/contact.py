@@ -61,7 +61,7 @@ def is_contactable(lead: Lead) -> bool:
     follow it up. Contacts are validated when built, so any email or phone
     present is syntactically valid.
 
-    Example:
+    Examples:
         >>> from datetime import datetime, timezone
         >>> t = datetime(2024, 1, 1, tzinfo=timezone.utc)
         >>> is_contactable(Lead(id="v-1", created_at=t))
@@ -91,7 +91,7 @@ class Conflict:
     """A value set aside while merging, because the survivor already had another."""
 
     field: str
-    """The field, as a path: ``company.industry``, ``attributes.plan``, ``bant.budget``, ``stage``."""
+    """The field, as a path: ``company.industry``, ``attributes.plan``, ``bant.budget``, ``stage``, ``history``."""
     kept: Any
     """The value the merged lead has."""
     dropped: Any
@@ -146,13 +146,28 @@ class _Groups:
 
 
 def dedupe(leads: Iterable[Lead]) -> DedupeResult:
-    """Merge leads that share a normalised email or phone (see the module's merge rule).
+    """Merge leads that share a normalised email or phone.
 
-    The result is independent of input order (up to the order of
-    ``leads``), idempotent (deduping the result changes nothing), and keeps
-    every interaction.
+    The merge rule:
 
-    Example:
+    1. Leads sharing a normalised email *or* phone belong together,
+       transitively. Leads with neither are never merged.
+    2. In each group the earliest-created lead survives (ties broken by id,
+       then by content) and keeps its ``id`` and ``created_at``.
+    3. Every other field comes from the survivor; where it has no value
+       (``None``, an unknown BANT criterion, a missing custom field, no
+       stage), the next lead in creation order that has one fills it.
+    4. Interactions are the union of the group's (an event recorded twice,
+       identical in every field, is kept once).
+    5. A stage is taken together with its history, from the same lead.
+    6. Every value set aside because the survivor had a different one is
+       recorded as a `Conflict` in `DedupeResult.merges`.
+
+    The same leads in any order give the same merged leads and merges (only
+    the order of `DedupeResult.leads` follows the input); deduping a result
+    again changes nothing; no interaction or custom field is lost.
+
+    Examples:
         >>> from datetime import datetime, timezone
         >>> t = datetime(2024, 1, 1, tzinfo=timezone.utc)
         >>> a = Lead(id="a", created_at=t, contact=Contact(email="Ana@Example.com"), source="web_form")
@@ -238,11 +253,11 @@ def _merge_group(group: Sequence[Lead]) -> tuple[Lead, Merge]:
     }
     staged = [lead for lead in ordered if lead.stage is not None]
     stage_from = staged[0] if staged else survivor
-    conflicts.extend(
-        Conflict("stage", stage_from.stage, lead.stage, lead.id)
-        for lead in staged[1:]
-        if (lead.stage, lead.history) != (stage_from.stage, stage_from.history)
-    )
+    for lead in staged[1:]:
+        if lead.stage != stage_from.stage:
+            conflicts.append(Conflict("stage", stage_from.stage, lead.stage, lead.id))
+        if lead.history != stage_from.history:
+            conflicts.append(Conflict("history", stage_from.history, lead.history, lead.id))
     interactions = tuple(dict.fromkeys(i for lead in ordered for i in lead.interactions))
 
     merged = attrs.evolve(

@@ -71,7 +71,7 @@ def _as_path(parts: Iterable[PathPart]) -> tuple[PathPart, ...]:
 class Problem:
     """One thing wrong with one place in the input.
 
-    Example:
+    Examples:
         >>> str(Problem(path=("company", "employees"), expected="a non-negative integer", got="-5"))
         'company.employees: expected a non-negative integer (got -5)'
     """
@@ -85,7 +85,7 @@ class Problem:
     reason: str | None = None
     """What was wrong when "expected" alone does not say it (``unknown field``)."""
     line: int | None = None
-    """1-based line in the source document, when it came from YAML."""
+    """1-based line in the source file, when known (YAML documents, JSON Lines, syntax errors)."""
 
     @property
     def location(self) -> str:
@@ -152,6 +152,11 @@ class _ProblemsError(LeadkitError):
         return self.problems[0].expected
 
     @property
+    def got(self) -> str | None:
+        """What the first problem found, as a short ``repr``."""
+        return self.problems[0].got
+
+    @property
     def line(self) -> int | None:
         """The source line of the first problem, when known."""
         return self.problems[0].line
@@ -170,7 +175,7 @@ class ValidationError(_ProblemsError, ValueError):
     Raised by every constructor and loader. ``problems`` lists everything
     found, each with its field path and what was expected.
 
-    Example:
+    Examples:
         >>> from leadkit import Company
         >>> Company(employees=-5)
         Traceback (most recent call last):
@@ -180,7 +185,12 @@ class ValidationError(_ProblemsError, ValueError):
 
 
 class ConfigError(_ProblemsError, ValueError):
-    """A configuration document (a YAML model or pipeline) is invalid."""
+    """A configuration document is invalid.
+
+    The counterpart of `ValidationError` for documents that configure leadkit
+    rather than describe leads, such as scoring models and pipelines; it carries
+    the same `Problem` records.
+    """
 
 
 class MissingExtraError(LeadkitError, ImportError):

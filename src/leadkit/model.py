@@ -79,12 +79,14 @@ class _Serializable:
         Args:
             data: A mapping shaped like the output of `to_dict`.
             strict: Refuse unknown keys (the default). With ``strict=False``
-                unknown keys of a lead are kept in its ``attributes`` and those
-                of an interaction in its ``properties``; see the lenient-mode
-                rules in the serialisation guide.
+                unknown keys of a lead (and of its contact, company and BANT)
+                are kept in its ``attributes``, and those of an interaction in
+                its ``properties``; other classes stay strict.
 
         Raises:
-            ValidationError: listing every problem with its field path.
+            ValidationError: listing the problems found, each with its field
+                path: every invalid nested object, list item and unknown key;
+                within one object, its first invalid field.
         """
         from leadkit import _serde
 
@@ -108,12 +110,12 @@ class _Serializable:
 # --------------------------------------------------------------------------- contact
 
 
-def _email(value: Any) -> Any:
-    return normalize_email(value) or None if isinstance(value, str) else value
+def _email(value: str | None) -> Any:
+    return check.normalized(value, normalize_email, is_valid_email)
 
 
-def _phone(value: Any) -> Any:
-    return normalize_phone(value) or None if isinstance(value, str) else value
+def _phone(value: str | None) -> Any:
+    return check.normalized(value, normalize_phone, is_valid_phone)
 
 
 def _check_email(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -131,10 +133,10 @@ class Contact(_Serializable):
     """The person behind a lead and how to reach them.
 
     Emails are trimmed and lower-cased; phones are reduced to digits with an
-    optional leading ``+country code`` (see `leadkit.contact`). Both are
-    syntax-checked; blank text counts as not given.
+    optional leading ``+country code`` (see `normalize_email` and
+    `normalize_phone`). Both are syntax-checked; blank text counts as not given.
 
-    Example:
+    Examples:
         >>> Contact(email=" Ana@Example.COM ", phone="+49 (0)30 1234-5678")
         Contact(name=None, email='ana@example.com', phone='+493012345678', title=None)
     """
@@ -152,8 +154,8 @@ class Contact(_Serializable):
 # --------------------------------------------------------------------------- company
 
 
-def _domain(value: Any) -> Any:
-    return normalize_domain(value) or None if isinstance(value, str) else value
+def _domain(value: str | None) -> Any:
+    return check.normalized(value, normalize_domain, is_valid_domain)
 
 
 def _check_domain(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -161,8 +163,8 @@ def _check_domain(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         check.fail(attribute, "a domain name such as example.com", value)
 
 
-def _country(value: Any) -> Any:
-    return value.strip().upper() or None if isinstance(value, str) else value
+def _country(value: str | None) -> Any:
+    return check.normalized(value, lambda text: text.strip().upper(), ISO_COUNTRIES.__contains__)
 
 
 def _check_country(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -174,7 +176,7 @@ def _check_country(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
 class Company(_Serializable):
     """The organisation a lead works for (firmographics for fit scoring).
 
-    Example:
+    Examples:
         >>> Company(domain="https://www.Acme.io/about", country="de").domain
         'acme.io'
     """
@@ -184,7 +186,7 @@ class Company(_Serializable):
     domain: str | None = attrs.field(default=None, converter=_domain, validator=_check_domain)
     """Web domain, lower-case, without scheme, ``www.`` or path."""
     industry: str | None = attrs.field(default=None, converter=check.clean_text, validator=check.optional_text)
-    """Industry label as written (fit scorers compare it case-insensitively)."""
+    """Industry label, as written."""
     employees: int | None = attrs.field(default=None, validator=check.non_negative_int)
     """Head count, a non-negative integer."""
     annual_revenue: float | None = attrs.field(default=None, validator=check.finite_number(minimum=0))
@@ -228,7 +230,8 @@ _LABEL = re.compile(r"[a-z0-9][a-z0-9_.:\-]{0,63}\Z")
 def _kind(value: InteractionKind | str) -> Any:
     if isinstance(value, InteractionKind):
         return value.value
-    return check.clean_label(value)
+    label = check.clean_label(value)
+    return label if isinstance(label, str) and _LABEL.match(label) else value
 
 
 def _check_label(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -259,7 +262,7 @@ def _check_frozen(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
 class Interaction(_Serializable):
     """One timestamped thing a lead did (or that happened to them).
 
-    Example:
+    Examples:
         >>> from datetime import datetime, timezone
         >>> i = Interaction(kind=InteractionKind.DEMO_REQUEST, at=datetime(2024, 5, 1, tzinfo=timezone.utc))
         >>> i.kind
@@ -339,7 +342,7 @@ def _check_status(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
 class Criterion(_Serializable):
     """One qualification criterion: its status and the evidence for it.
 
-    Example:
+    Examples:
         >>> Criterion("yes", "Budget approved for Q3").met
         True
     """
@@ -379,7 +382,7 @@ class BANT(_Serializable):
 
     Each criterion accepts a `Criterion` or just its status as text.
 
-    Example:
+    Examples:
         >>> bant = BANT(budget="yes", need=Criterion("partial", "pilot only"))
         >>> [name for name, c in bant.items() if c.met]
         ['budget']
@@ -442,10 +445,10 @@ def _text_list_field() -> Any:
 class Persona(_Serializable):
     """An ideal customer profile: who a good lead is.
 
-    Empty criteria mean "any". Matching is the job of the persona-fit scorer;
-    a persona only describes.
+    A persona describes a segment; empty criteria mean "any". Text criteria
+    are kept as written (stripped, repeats dropped).
 
-    Example:
+    Examples:
         >>> Persona(name="Data analysts", titles=["analyst"], countries=["in", "us"]).countries
         ('IN', 'US')
     """
@@ -455,9 +458,9 @@ class Persona(_Serializable):
     description: str | None = attrs.field(default=None, converter=check.clean_text, validator=check.optional_text)
     """What this segment is and why it buys."""
     industries: tuple[str, ...] = _text_list_field()
-    """Industries that fit (compared case-insensitively)."""
+    """Industries that fit."""
     titles: tuple[str, ...] = _text_list_field()
-    """Title or role keywords (``"engineer"``, ``"head of data"``), matched case-insensitively."""
+    """Title or role keywords (``"engineer"``, ``"head of data"``)."""
     min_employees: int | None = attrs.field(default=None, validator=check.non_negative_int)
     """Smallest fitting company head count, inclusive."""
     max_employees: int | None = attrs.field(default=None, validator=_check_size_range)
@@ -492,6 +495,10 @@ class StageChange(_Serializable):
 # --------------------------------------------------------------------------- lead
 
 
+def _as_tuple(value: Sequence[StageChange]) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
 def _check_history(inst: Lead, attribute: attrs.Attribute[Any], value: Any) -> None:
     _check_items(StageChange)(inst, attribute, value)
     for i in range(1, len(value)):
@@ -512,8 +519,10 @@ def _check_history(inst: Lead, attribute: attrs.Attribute[Any], value: Any) -> N
 
 def _check_stage(inst: Lead, attribute: attrs.Attribute[Any], value: Any) -> None:
     check.optional_text(inst, attribute, value)
-    if inst.history and value != inst.history[-1].to_stage:
-        check.fail(attribute, f"{inst.history[-1].to_stage!r}, the last stage in the history", value)
+    history = inst.history
+    last = history[-1] if isinstance(history, tuple) and history else None
+    if isinstance(last, StageChange) and value != last.to_stage:  # a bad item is history's own problem
+        check.fail(attribute, f"{last.to_stage!r}, the last stage in the history", value)
 
 
 def _nested(kind: type) -> check.Validator:
@@ -532,7 +541,7 @@ class Lead(_Serializable):
     ``attributes`` holds custom fields (JSON values) as a read-only mapping.
     When a stage history is given, ``stage`` must be the stage it ends in.
 
-    Example:
+    Examples:
         >>> from datetime import datetime, timezone
         >>> t = datetime(2024, 5, 1, 9, 30, tzinfo=timezone.utc)
         >>> lead = Lead(id="L-1", created_at=t, contact=Contact(email="ana@example.com"), source="web_form")
@@ -561,7 +570,7 @@ class Lead(_Serializable):
     """The qualification checklist."""
     stage: str | None = attrs.field(default=None, converter=check.clean_text, validator=_check_stage)
     """The lifecycle stage, or ``None`` before the lead enters a pipeline."""
-    history: tuple[StageChange, ...] = attrs.field(default=(), validator=_check_history)
+    history: tuple[StageChange, ...] = attrs.field(default=(), converter=_as_tuple, validator=_check_history)
     """Stage changes, oldest first; each starts where the previous one ended."""
 
     def with_interaction(self, interaction: Interaction) -> Self:

@@ -6,7 +6,7 @@ strategy yields *valid* objects, already normalised, so
 takes keyword-only arguments, and where a part can vary it accepts another
 strategy, so you can narrow what is drawn:
 
-Example:
+Examples:
     >>> from hypothesis import given
     >>> from leadkit import InteractionKind
     >>> from leadkit.testing import interactions, leads

@@ -25,7 +25,7 @@ def load_sample_leads() -> LeadBatch:
     collected, not raised: ``batch.leads`` holds the valid leads and
     ``batch.problems`` says what is wrong with the others, and where.
 
-    Example:
+    Examples:
         >>> batch = load_sample_leads()
         >>> batch.read == len(batch.leads) + len(batch.failed_rows)
         True
