@@ -48,11 +48,17 @@ def normalized(value: Any, normalize: Callable[[str], str], is_valid: Callable[[
     return result if is_valid(result) else value
 
 
-def clean_text_list(value: Any) -> Any:
-    """Strip each item of a list of text and drop repeats, keeping order."""
-    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
-        return tuple(dict.fromkeys(v.strip() for v in value))
-    return value
+def clean_text_list(value: Any, case: Callable[[str], str] | None = None) -> Any:
+    """Strip each item of a list of text (and change its case), dropping repeats, keeping order.
+
+    A list holding something other than text becomes a tuple as it is, for
+    the validator to report the offending item by its index.
+    """
+    if not isinstance(value, (list, tuple)):
+        return value
+    if not all(isinstance(v, str) for v in value):
+        return tuple(value)
+    return tuple(dict.fromkeys(case(v.strip()) if case else v.strip() for v in value))
 
 
 def fail(attribute: attrs.Attribute[Any], expected: str, value: Any, *, reason: str | None = None) -> None:

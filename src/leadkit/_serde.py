@@ -190,6 +190,16 @@ def _field_names(cls: type) -> frozenset[str]:
     return frozenset(a.name for a in attrs.fields(cls))
 
 
+def _bag(document: Mapping[str, Any], name: str, path: tuple[PathPart, ...]) -> dict[str, Any]:
+    """A copy of the mapping where lenient mode keeps unknown keys; it must be a mapping."""
+    current = document.get(name)
+    if current is None:
+        return {}
+    if not isinstance(current, Mapping):
+        raise ValidationError.at((*path, name), "a mapping of text keys to JSON values", current)
+    return dict(current)
+
+
 def _keep(bag: dict[str, Any], key: str, value: Any, path: tuple[PathPart, ...]) -> None:
     if key in bag:
         raise ValidationError.at(path, f"no existing custom field {key!r} (lenient mode would overwrite it)", value)
@@ -203,9 +213,7 @@ def _lenient_interaction(data: Any, path: tuple[PathPart, ...] = ()) -> Any:
     out = {k: v for k, v in data.items() if k in known}
     extra = {k: v for k, v in data.items() if k not in known}
     if extra:
-        props = dict(out.get("properties") or {}) if isinstance(out.get("properties", {}), Mapping) else None
-        if props is None:
-            return data  # properties is malformed; strict structuring reports it
+        props = _bag(out, "properties", path)
         for key, value in extra.items():
             _keep(props, str(key), value, (*path, key))
         out["properties"] = props
@@ -217,9 +225,7 @@ def _lenient_lead(data: Any) -> Any:
         return data
     known = _field_names(Lead)
     out = {k: v for k, v in data.items() if k in known}
-    if not isinstance(out.get("attributes", {}), Mapping):
-        return data  # attributes is malformed; strict structuring reports it
-    bag = dict(out.get("attributes") or {})
+    bag = _bag(out, "attributes", ())
     for key, value in data.items():
         if key not in known:
             _keep(bag, str(key), value, (key,))

@@ -9,7 +9,10 @@ Two YAML 1.1 rules that surprise people are replaced by YAML 1.2's:
   accept naive times); they stay text and leadkit parses them, so a missing
   offset is reported like any other bad value.
 
-Duplicate keys, which PyYAML would silently collapse, are refused.
+Duplicate keys, which PyYAML would silently collapse, are refused, and so
+are documents nested deeper than `MAX_DEPTH` (checked on the flat event
+stream first: libyaml composes nodes recursively, and a hostile document
+nested a hundred thousand levels deep would otherwise crash the process).
 """
 
 from __future__ import annotations
@@ -49,6 +52,28 @@ def _resolvers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
 _Loader.yaml_implicit_resolvers = _resolvers()
 
 _Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+MAX_DEPTH = 100
+"""Deepest nesting of mappings and lists accepted in a YAML document."""
+
+_OPEN = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_CLOSE = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+def _check_depth(text: str | bytes) -> None:
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, _OPEN):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ValidationError.at(
+                    (),
+                    f"at most {MAX_DEPTH} levels of nested mappings and lists",
+                    reason="nested too deeply",
+                    line=event.start_mark.line + 1 if event.start_mark else None,
+                )
+        elif isinstance(event, _CLOSE):
+            depth -= 1
 
 
 class Document:
@@ -127,6 +152,7 @@ def load(text: str | bytes) -> Document:
     """
     loader = _Loader(text)
     try:
+        _check_depth(text)
         root = loader.get_single_node()
         if root is not None:
             _check_duplicates(root)
@@ -136,8 +162,6 @@ def load(text: str | bytes) -> Document:
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
         raise ValidationError.at((), "a valid YAML document", reason=f"invalid YAML: {problem}", line=line) from None
-    except RecursionError:
-        raise ValidationError.at((), "a YAML document nested less deeply", reason="nested too deeply") from None
     finally:
         loader.dispose()
     return Document(data, root)

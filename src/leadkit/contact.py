@@ -274,11 +274,4 @@ def _merge_group(group: Sequence[Lead]) -> tuple[Lead, Merge]:
     return merged, Merge(survivor.id, tuple(lead.id for lead in others), tuple(conflicts))
 
 
-class _Missing:
-    """Marks an absent custom field (``None`` is a legitimate JSON value)."""
-
-    def __repr__(self) -> str:
-        return "<missing>"
-
-
-_MISSING = _Missing()
+_MISSING = object()  # marks an absent custom field: None is a legitimate JSON value
