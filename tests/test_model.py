@@ -268,7 +268,7 @@ class TestLead:
         assert problem_paths(excinfo) == ["contact"]
         with pytest.raises(ValidationError) as excinfo:
             Lead(id="a", created_at=t0, interactions=[{"kind": "chat"}])  # type: ignore[list-item]
-        assert problem_paths(excinfo) == ["interactions"]
+        assert problem_paths(excinfo) == ["interactions[0]"]
 
     def test_history_must_be_consistent(self, t0: datetime) -> None:
         """History is chronological, chained, and ends in the current stage."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, NoReturn
 
 import attrs
 
@@ -61,7 +61,8 @@ def clean_text_list(value: Any, case: Callable[[str], str] | None = None) -> Any
     return tuple(dict.fromkeys(case(v.strip()) if case else v.strip() for v in value))
 
 
-def fail(attribute: attrs.Attribute[Any], expected: str, value: Any, *, reason: str | None = None) -> None:
+def fail(attribute: attrs.Attribute[Any], expected: str, value: Any, *, reason: str | None = None) -> NoReturn:
+    """Raise a `ValidationError` located at the attribute."""
     raise ValidationError.at((attribute.name,), expected, value, reason=reason)
 
 

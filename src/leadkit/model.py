@@ -289,10 +289,16 @@ def _interaction_order(i: Interaction) -> tuple[Any, ...]:
     return (i.at, i.kind, i.channel or "", value, props)
 
 
+def _as_tuple(value: Sequence[Any]) -> Any:
+    """Lists become tuples (so a bad item can be reported by its index); the rest is left to the validator."""
+    return tuple(value) if isinstance(value, list) else value
+
+
 def _sorted_interactions(value: Sequence[Interaction]) -> Any:
-    if isinstance(value, (list, tuple)) and all(isinstance(i, Interaction) for i in value):
-        return tuple(sorted(value, key=_interaction_order))
-    return value
+    items = _as_tuple(value)
+    if isinstance(items, tuple) and all(isinstance(i, Interaction) for i in items):
+        return tuple(sorted(items, key=_interaction_order))
+    return items
 
 
 def _check_items(kind: type) -> check.Validator:
@@ -487,10 +493,6 @@ class StageChange(_Serializable):
 
 
 # --------------------------------------------------------------------------- lead
-
-
-def _as_tuple(value: Sequence[StageChange]) -> Any:
-    return tuple(value) if isinstance(value, list) else value
 
 
 def _check_history(inst: Lead, attribute: attrs.Attribute[Any], value: Any) -> None:
