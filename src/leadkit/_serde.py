@@ -118,8 +118,9 @@ def _tuple_hook_factory(converter: cattrs.Converter) -> Callable[[Any], Callable
 
 def _make_converter() -> cattrs.Converter:
     converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True, omit_if_default=True)
-    for leaf in (str, int, float, bool, Any):
+    for leaf in (str, int, float, bool):
         converter.register_structure_hook(leaf, _passthrough)
+    converter.register_structure_hook_func(lambda kind: kind is Any, _passthrough)  # Any is no class on 3.10
     converter.register_structure_hook(datetime, _structure_datetime)
     converter.register_structure_hook_func(
         lambda kind: getattr(kind, "__origin__", None) is Mapping or kind is Mapping, _passthrough
