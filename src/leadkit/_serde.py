@@ -252,8 +252,13 @@ _LENIENT: dict[type, Callable[[Any], Any]] = {Lead: _lenient_lead, Interaction: 
 # --------------------------------------------------------------------------- public helpers
 
 
+def to_data(obj: Any) -> Any:
+    """Any model object, or a tuple or mapping of them, as plain JSON data."""
+    return _converter.unstructure(obj)
+
+
 def to_dict(obj: Any) -> dict[str, Any]:
-    data: dict[str, Any] = _converter.unstructure(obj)
+    data: dict[str, Any] = to_data(obj)
     return data
 
 

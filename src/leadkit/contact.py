@@ -27,6 +27,7 @@ The merge rule, in full:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -203,10 +204,15 @@ def dedupe(leads: Iterable[Lead]) -> DedupeResult:
     return DedupeResult(tuple(out), tuple(merges))
 
 
-def _creation_order(group: Sequence[Lead]) -> list[Lead]:
+def _as_json(value: Any) -> str:
+    """A value as canonical JSON text, so 1, 1.0 and True stay different values."""
     from leadkit import _serde
 
-    return sorted(group, key=lambda lead: (lead.created_at, lead.id, _serde.to_json(lead)))
+    return json.dumps(_serde.to_data(value), sort_keys=True, ensure_ascii=False)
+
+
+def _creation_order(group: Sequence[Lead]) -> list[Lead]:
+    return sorted(group, key=lambda lead: (lead.created_at, lead.id, _as_json(lead)))
 
 
 def _merge_group(group: Sequence[Lead]) -> tuple[Lead, Merge]:
@@ -215,14 +221,14 @@ def _merge_group(group: Sequence[Lead]) -> tuple[Lead, Merge]:
     conflicts: list[Conflict] = []
 
     def pick(field: str, values: Sequence[tuple[Any, str]], missing: Any = None) -> Any:
-        """The first value that is not ``missing``; record the differing ones."""
+        """The first value that is not ``missing``; record every different one set aside."""
         chosen = missing
         for value, origin in values:
-            if value == missing:
+            if value is missing or value == missing:
                 continue
-            if chosen == missing:
+            if chosen is missing:
                 chosen = value
-            elif value != chosen:
+            elif _as_json(value) != _as_json(chosen):
                 conflicts.append(Conflict(field, chosen, value, origin))
         return chosen
 
@@ -256,9 +262,10 @@ def _merge_group(group: Sequence[Lead]) -> tuple[Lead, Merge]:
     for lead in staged[1:]:
         if lead.stage != stage_from.stage:
             conflicts.append(Conflict("stage", stage_from.stage, lead.stage, lead.id))
-        if lead.history != stage_from.history:
+        if _as_json(lead.history) != _as_json(stage_from.history):
             conflicts.append(Conflict("history", stage_from.history, lead.history, lead.id))
-    interactions = tuple(dict.fromkeys(i for lead in ordered for i in lead.interactions))
+    # An event is a duplicate only when identical as data, not merely == (1 == True).
+    interactions = tuple({_as_json(i): i for lead in ordered for i in lead.interactions}.values())
 
     merged = attrs.evolve(
         survivor,
