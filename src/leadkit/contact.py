@@ -211,6 +211,13 @@ def _as_json(value: Any) -> str:
     return json.dumps(_serde.to_data(value), sort_keys=True, ensure_ascii=False)
 
 
+def _same(a: Any, b: Any) -> bool:
+    """Equal as data: like ``==``, except that 1, 1.0 and True are different values."""
+    if type(a) is type(b) and isinstance(a, (str, int, float, bool)):
+        return bool(a == b)
+    return _as_json(a) == _as_json(b)
+
+
 def _creation_order(group: Sequence[Lead]) -> list[Lead]:
     return sorted(group, key=lambda lead: (lead.created_at, lead.id, _as_json(lead)))
 
@@ -228,7 +235,7 @@ def _merge_group(group: Sequence[Lead]) -> tuple[Lead, Merge]:
                 continue
             if chosen is missing:
                 chosen = value
-            elif _as_json(value) != _as_json(chosen):
+            elif not _same(value, chosen):
                 conflicts.append(Conflict(field, chosen, value, origin))
         return chosen
 
@@ -262,7 +269,7 @@ def _merge_group(group: Sequence[Lead]) -> tuple[Lead, Merge]:
     for lead in staged[1:]:
         if lead.stage != stage_from.stage:
             conflicts.append(Conflict("stage", stage_from.stage, lead.stage, lead.id))
-        if _as_json(lead.history) != _as_json(stage_from.history):
+        if not _same(lead.history, stage_from.history):
             conflicts.append(Conflict("history", stage_from.history, lead.history, lead.id))
     # An event is a duplicate only when identical as data, not merely == (1 == True).
     interactions = tuple({_as_json(i): i for lead in ordered for i in lead.interactions}.values())
