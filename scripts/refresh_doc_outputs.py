@@ -14,9 +14,20 @@ import os
 import re
 import sys
 import tempfile
+import types
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _page_module(page: Path) -> types.ModuleType:
+    """A fresh module for a page's code, importable by name so its classes pickle."""
+    name = "docs_" + "".join(ch if ch.isalnum() else "_" for ch in page.stem)
+    module = types.ModuleType(name)
+    sys.modules[name] = module
+    return module
+
+
 FENCE = re.compile(r"^```(\w+)\n(.*?)^```\n?", re.MULTILINE | re.DOTALL)
 
 
@@ -24,7 +35,7 @@ def refresh(page: Path) -> bool:
     """Re-run a page's python blocks and rewrite the output blocks that follow them."""
     text = page.read_text(encoding="utf-8")
     fences = list(FENCE.finditer(text))
-    namespace: dict[str, object] = {"__name__": f"docs_{page.stem}"}
+    namespace = _page_module(page).__dict__
     replacements: list[tuple[int, int, str]] = []
     for i, fence in enumerate(fences):
         if fence.group(1) != "python":

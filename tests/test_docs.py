@@ -11,11 +11,23 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+import sys
+import types
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _page_module(page: Path) -> types.ModuleType:
+    """A fresh module for a page's code, importable by name so its classes pickle."""
+    name = "docs_" + "".join(ch if ch.isalnum() else "_" for ch in page.stem)
+    module = types.ModuleType(name)
+    sys.modules[name] = module
+    return module
+
+
 PAGES = sorted([ROOT / "README.md", *(ROOT / "docs").rglob("*.md")])
 FENCE = re.compile(r"^```(\w+)\n(.*?)^```\n?", re.MULTILINE | re.DOTALL)
 
@@ -40,7 +52,7 @@ def blocks(text: str) -> list[tuple[str, str, str | None]]:
 def test_python_blocks_run(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every python block of the page runs, and prints what the page says it prints."""
     monkeypatch.chdir(tmp_path)
-    namespace: dict[str, object] = {"__name__": f"docs_{page.stem}"}
+    namespace = _page_module(page).__dict__
     for number, (_, block, expected) in enumerate(blocks(page.read_text(encoding="utf-8")), start=1):
         code = compile(block, f"{page.name}, block {number}", "exec")
         printed = io.StringIO()

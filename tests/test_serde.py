@@ -182,6 +182,14 @@ class TestErrors:
         assert locations(excinfo) == [where]
         assert text in str(excinfo.value)
 
+    def test_computed_fields_are_not_document_fields(self) -> None:
+        """Private computed fields are neither accepted nor listed as fields."""
+        with pytest.raises(ValidationError) as excinfo:
+            Interaction.from_dict({"kind": "chat", "at": "2026-01-01T00:00:00Z", "_epoch": 5})
+        assert excinfo.value.path == "_epoch"
+        assert "_epoch" not in excinfo.value.expected
+        assert "_epoch" not in Interaction.from_dict({"kind": "chat", "at": "2026-01-01T00:00:00Z"}).to_dict()
+
     def test_unknown_field_lists_the_known_ones(self) -> None:
         """An unknown key names the fields that exist and how to keep it."""
         with pytest.raises(ValidationError, match=r"lead_score: unknown field; expected one of the fields of Lead: id"):

@@ -1,7 +1,8 @@
 """leadkit: lead-qualification primitives.
 
 An immutable, validated lead model; contact hygiene and de-duplication;
-safe dict/JSON/YAML round trips; sample data to try it all on.
+safe dict/JSON/YAML round trips; explainable scorers; sample data to try it
+all on.
 
 Everything public is importable from here; `leadkit.testing` (needs the
 ``testing`` extra) holds hypothesis strategies for your own tests.
@@ -38,19 +39,35 @@ from leadkit.model import (
     Persona,
     StageChange,
 )
+from leadkit.scoring import (
+    DEFAULT_SIGNALS,
+    Contribution,
+    EngagementScorer,
+    EngagementState,
+    Frequency,
+    Score,
+    Scorer,
+    Signal,
+    check_as_of,
+)
 
 if TYPE_CHECKING:
     __version__: str
 
 __all__ = [
     "BANT",
+    "DEFAULT_SIGNALS",
     "Company",
     "ConfigError",
     "Conflict",
     "Contact",
+    "Contribution",
     "Criterion",
     "CriterionStatus",
     "DedupeResult",
+    "EngagementScorer",
+    "EngagementState",
+    "Frequency",
     "Interaction",
     "InteractionKind",
     "Lead",
@@ -60,9 +77,13 @@ __all__ = [
     "MissingExtraError",
     "Persona",
     "Problem",
+    "Score",
+    "Scorer",
+    "Signal",
     "StageChange",
     "ValidationError",
     "__version__",
+    "check_as_of",
     "dedupe",
     "dedupe_keys",
     "is_contactable",

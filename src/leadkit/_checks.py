@@ -86,11 +86,16 @@ def text_list(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
             raise ValidationError.at((attribute.name, i), "non-empty text", item)
 
 
+def is_aware(value: datetime) -> bool:
+    """True when a datetime carries a UTC offset."""
+    return value.tzinfo is not None and value.utcoffset() is not None
+
+
 def aware_datetime(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     """A timezone-aware `datetime.datetime`."""
     if not isinstance(value, datetime):
         fail(attribute, "a timezone-aware datetime", value)
-    if value.tzinfo is None or value.utcoffset() is None:
+    if not is_aware(value):
         fail(
             attribute,
             "a timezone-aware datetime (e.g. 2024-05-01T09:30:00+00:00)",

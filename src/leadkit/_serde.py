@@ -161,7 +161,7 @@ def _problems(exc: BaseException, path: tuple[PathPart, ...]) -> list[Problem]:
             found += _problems(inner, path)
         return found
     if isinstance(exc, ForbiddenExtraKeysError):
-        allowed = ", ".join(a.name for a in attrs.fields(exc.cl))
+        allowed = ", ".join(_field_names(exc.cl))
         hint = _LENIENT_HINTS.get(exc.cl, "")
         return [
             Problem((*path, key), f"one of the fields of {exc.cl.__name__}: {allowed}{hint}", reason="unknown field")
@@ -187,8 +187,9 @@ _LENIENT_HINTS = {
 _NESTED_INTO_ATTRIBUTES = {"contact": Contact, "company": Company, "bant": BANT}
 
 
-def _field_names(cls: type) -> frozenset[str]:
-    return frozenset(a.name for a in attrs.fields(cls))
+def _field_names(cls: type) -> tuple[str, ...]:
+    """The fields a document may hold, in declaration order (computed ones excluded)."""
+    return tuple(a.name for a in attrs.fields(cls) if a.init)
 
 
 def _bag(document: Mapping[str, Any], name: str, path: tuple[PathPart, ...]) -> dict[str, Any]:

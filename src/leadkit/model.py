@@ -279,6 +279,10 @@ class Interaction(_Serializable):
     """An optional number: an order amount, a minutes-watched count …"""
     properties: Mapping[str, Any] = attrs.field(factory=FrozenMap, converter=_try_freeze, validator=_check_frozen)
     """Anything else about the event (UTM tags, asset name …), JSON values only."""
+    _epoch: float = attrs.field(init=False, repr=False, eq=False)  # `at` in POSIX seconds, computed once
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_epoch", self.at.timestamp())
 
 
 def _interaction_order(i: Interaction) -> tuple[Any, ...]:

@@ -36,7 +36,15 @@ from leadkit.model import (
 
 require("hypothesis", feature="leadkit.testing", extra="testing")
 
+import math  # noqa: E402
+import pickle  # noqa: E402
+from concurrent.futures import ThreadPoolExecutor  # noqa: E402
+
+from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402 - after the friendly import check
+
+from leadkit.errors import ValidationError  # noqa: E402
+from leadkit.scoring import Score, Scorer  # noqa: E402
 
 if TYPE_CHECKING:
     from hypothesis.strategies import SearchStrategy
@@ -44,6 +52,7 @@ if TYPE_CHECKING:
 __all__ = [
     "aware_datetimes",
     "bants",
+    "check_scorer",
     "companies",
     "contacts",
     "criteria",
@@ -252,3 +261,82 @@ def leads(
         stage=stage,
         history=changes,
     )
+
+
+_CHECK_AS_OF = datetime(2100, 1, 1, tzinfo=timezone.utc)
+
+
+def _expect(condition: bool, scorer: object, rule: str) -> None:
+    if not condition:
+        msg = f"{scorer!r} breaks the Scorer contract: {rule}"
+        raise AssertionError(msg)
+
+
+def check_scorer(scorer: object, *, as_of: datetime = _CHECK_AS_OF, max_examples: int = 50) -> None:
+    """Check that a scorer keeps the `leadkit.Scorer` contract, as built-in scorers do.
+
+    Runs the scorer on generated leads and checks that it: implements the
+    protocol with a non-empty ``name``; returns a `leadkit.Score` with a finite
+    value; gives the same score twice (deterministic); ignores interactions
+    after ``as_of``; refuses a naive ``as_of`` with `leadkit.ValidationError`;
+    scores the same after a pickle round trip; and scores the same from 8
+    threads at once.
+
+    Args:
+        scorer: The scorer to check.
+        as_of: The moment to score at (generated interactions fall before it).
+        max_examples: How many generated leads to try.
+
+    Raises:
+        AssertionError: naming the first broken rule.
+
+    Examples:
+        >>> from leadkit import EngagementScorer
+        >>> check_scorer(EngagementScorer(), max_examples=10)
+    """
+    _expect(isinstance(scorer, Scorer), scorer, "it needs a `name` and a `score(lead, *, as_of)` method")
+    assert isinstance(scorer, Scorer)  # for the type checker
+    _expect(isinstance(scorer.name, str) and bool(scorer.name), scorer, "`name` must be non-empty text")
+    try:
+        copy = pickle.loads(pickle.dumps(scorer))  # noqa: S301 - the caller's own object
+    except Exception as exc:  # noqa: BLE001 - reported as a contract failure
+        _expect(False, scorer, f"it must pickle (got {type(exc).__name__}: {exc})")
+    naive_ok = False
+    try:
+        scorer.score(Lead(id="check", created_at=as_of), as_of=as_of.replace(tzinfo=None))
+    except ValidationError:
+        naive_ok = True
+    _expect(naive_ok, scorer, "a naive as_of must raise leadkit.ValidationError (see leadkit.check_as_of)")
+
+    sample: list[Lead] = []
+    before = aware_datetimes(max_value=as_of.replace(tzinfo=None) - timedelta(days=1))
+    after = aware_datetimes(
+        min_value=as_of.replace(tzinfo=None) + timedelta(days=1),
+        max_value=as_of.replace(tzinfo=None) + timedelta(days=400),
+    )
+
+    @settings(
+        max_examples=max_examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+        phases=[Phase.explicit, Phase.generate],  # the broken rule is the message; shrinking adds nothing
+    )
+    @given(lead=leads(interactions=interactions(at=before)), later=interactions(at=after))
+    def contract(lead: Lead, later: Interaction) -> None:
+        first = scorer.score(lead, as_of=as_of)
+        _expect(isinstance(first, Score), scorer, f"score() must return a leadkit.Score (got {first!r})")
+        _expect(math.isfinite(first.value), scorer, f"the value must be finite (got {first.value})")
+        _expect(scorer.score(lead, as_of=as_of) == first, scorer, "the same lead and as_of must give the same score")
+        _expect(copy.score(lead, as_of=as_of) == first, scorer, "a pickled copy must score the same")
+        future = scorer.score(lead.with_interaction(later), as_of=as_of)
+        _expect(future == first, scorer, "interactions after as_of must not count")
+        if len(sample) < 16:
+            sample.append(lead)
+
+    contract()
+    expected = [scorer.score(lead, as_of=as_of) for lead in sample]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        runs = list(pool.map(lambda _: [scorer.score(lead, as_of=as_of) for lead in sample], range(8)))
+    _expect(all(run == expected for run in runs), scorer, "scoring from 8 threads at once must give the same scores")

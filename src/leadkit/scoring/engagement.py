@@ -1,0 +1,337 @@
+"""Engagement: what a lead did, worth less the longer ago it was.
+
+Each interaction kind has a `Signal`: points, a half-life and a frequency
+rule. An interaction of kind *k* at time *t* counts
+
+    points_k * 2 ** (-(as_of - t) / half_life_k)
+
+so a signal is worth half after one half-life, a quarter after two. Only
+interactions at or before ``as_of`` count; kinds without a signal count
+nothing. The total is kept at or above a floor (0 by default, so negative
+signals such as an unsubscribe cannot push a lead below someone who never
+engaged) and optionally under a cap, each adjustment recorded as a
+contribution.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple
+
+import attrs
+
+from leadkit._frozen import FrozenMap
+from leadkit.errors import ValidationError
+from leadkit.model import Interaction, InteractionKind, Lead
+from leadkit.scoring.base import Contribution, Score, check_as_of
+
+__all__ = ["DEFAULT_SIGNALS", "EngagementScorer", "EngagementState", "Frequency", "Signal"]
+
+_DAY = 86_400.0
+
+
+def _days(seconds: float) -> str:
+    days = seconds / _DAY
+    return f"{days:.0f} days" if days >= 1.5 else ("1 day" if days >= 0.5 else "today")
+
+
+def _positive_duration(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None and not (isinstance(value, timedelta) and value > timedelta(0)):
+        raise ValidationError.at((attribute.name,), "a positive duration (timedelta)", value)
+
+
+@attrs.frozen
+class Frequency:
+    """How often interactions of one kind count.
+
+    Examples:
+        >>> str(Frequency.every()), str(Frequency.once()), str(Frequency.at_most(3, within=timedelta(days=7)))
+        ('every time', 'once', 'at most 3 per 7 days')
+    """
+
+    limit: int | None = attrs.field(default=None)
+    """At most this many count (``None``: every one counts)."""
+    window: timedelta | None = attrs.field(default=None, validator=_positive_duration)
+    """…within any span of this length (``None``: over the lead's whole history)."""
+
+    @limit.validator
+    def _check_limit(self, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+            raise ValidationError.at((attribute.name,), "a positive whole number or null", value)
+
+    def __attrs_post_init__(self) -> None:
+        if self.window is not None and self.limit is None:
+            raise ValidationError.at(("window",), "no window without a limit (a window bounds a count)", self.window)
+
+    @classmethod
+    def every(cls) -> Frequency:
+        """Every interaction counts."""
+        return cls()
+
+    @classmethod
+    def once(cls) -> Frequency:
+        """Only the first interaction of the kind counts."""
+        return cls(limit=1)
+
+    @classmethod
+    def at_most(cls, limit: int, *, within: timedelta | None = None) -> Frequency:
+        """At most ``limit`` count, within any span of ``within`` (or ever)."""
+        return cls(limit=limit, window=within)
+
+    def __str__(self) -> str:
+        if self.limit is None:
+            return "every time"
+        if self.window is None:
+            return "once" if self.limit == 1 else f"at most {self.limit} times"
+        return f"at most {self.limit} per {_days(self.window.total_seconds())}"
+
+
+def _finite(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ValidationError.at((attribute.name,), "a finite number", value)
+
+
+@attrs.frozen
+class Signal:
+    """What one kind of interaction is worth, and for how long.
+
+    Examples:
+        >>> pricing = Signal(25, half_life=timedelta(days=14), frequency=Frequency.at_most(3, within=timedelta(days=7)))
+        >>> print(pricing.frequency)
+        at most 3 per 7 days
+    """
+
+    points: float = attrs.field(validator=_finite)
+    """Points for one interaction when fresh; negative for bad signs."""
+    half_life: timedelta | None = attrs.field(default=None, validator=_positive_duration)
+    """Time after which it is worth half (``None``: the scorer's default)."""
+    frequency: Frequency = attrs.field(factory=Frequency)
+    """How often it counts."""
+
+
+_K = InteractionKind
+_WEEK = timedelta(days=7)
+DEFAULT_SIGNALS: Mapping[str, Signal] = FrozenMap(
+    {
+        _K.DEMO_REQUEST.value: Signal(60, timedelta(days=90), Frequency.at_most(1, within=timedelta(days=30))),
+        _K.FREE_TRIAL.value: Signal(50, timedelta(days=60), Frequency.once()),
+        _K.PURCHASE.value: Signal(40, timedelta(days=180)),
+        _K.FORM_SUBMIT.value: Signal(30, timedelta(days=30), Frequency.at_most(3, within=_WEEK)),
+        _K.PRICING_VIEW.value: Signal(25, timedelta(days=14), Frequency.at_most(3, within=_WEEK)),
+        _K.WEBINAR.value: Signal(20, timedelta(days=45)),
+        _K.CONTENT_DOWNLOAD.value: Signal(15, timedelta(days=60), Frequency.at_most(5, within=_WEEK)),
+        _K.CALL.value: Signal(15, timedelta(days=30)),
+        _K.EVENT_SCAN.value: Signal(15, timedelta(days=45), Frequency.at_most(1, within=timedelta(days=1))),
+        _K.CHAT.value: Signal(10, timedelta(days=30), Frequency.at_most(3, within=_WEEK)),
+        _K.EMAIL_CLICK.value: Signal(5, timedelta(days=30), Frequency.at_most(3, within=_WEEK)),
+        _K.SOCIAL.value: Signal(5, timedelta(days=30), Frequency.at_most(3, within=_WEEK)),
+        _K.PAGE_VIEW.value: Signal(1, timedelta(days=14), Frequency.at_most(10, within=timedelta(days=1))),
+        _K.EMAIL_OPEN.value: Signal(1, timedelta(days=14), Frequency.at_most(3, within=_WEEK)),
+        _K.UNSUBSCRIBE.value: Signal(-30, timedelta(days=90), Frequency.once()),
+        _K.BOUNCE.value: Signal(-20, timedelta(days=90), Frequency.once()),
+    }
+)
+"""The default signals: hand-raisers (demo request, free trial) highest and longest-lived,
+a pricing view high but stale in two weeks, opens and page views low and rate-limited,
+unsubscribes and bounces negative. Every figure can be changed."""
+
+
+class _Rule(NamedTuple):
+    """A signal compiled for scoring: everything in seconds and floats."""
+
+    points: float
+    half_life: float  # seconds: value = points * 2 ** (-age / half_life)
+    limit: int | None
+    window: float | None
+    slot: int  # position in EngagementState.slots
+
+
+def _signals(value: Any) -> Any:
+    if not isinstance(value, Mapping):
+        return value
+    return FrozenMap({(k.value if isinstance(k, InteractionKind) else k.strip().lower()): s for k, s in value.items()})
+
+
+def _check_signals(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, Mapping):
+        raise ValidationError.at((attribute.name,), "a mapping of interaction kind to Signal", value)
+    for kind, signal in value.items():
+        if not isinstance(signal, Signal):
+            raise ValidationError.at((attribute.name, kind), "a Signal", signal)
+
+
+def _optional_finite(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None:
+        _finite(inst, attribute, value)
+
+
+@attrs.frozen
+class EngagementScorer:
+    """Scores what a lead did, each interaction decayed by its kind's half-life.
+
+    Examples:
+        >>> from datetime import datetime, timezone
+        >>> from leadkit import Interaction, Lead
+        >>> t = datetime(2026, 11, 1, tzinfo=timezone.utc)
+        >>> lead = Lead(id="a", created_at=t, interactions=[Interaction(kind="demo_request", at=t)])
+        >>> scorer = EngagementScorer()
+        >>> scorer.score(lead, as_of=t).value, scorer.score(lead, as_of=t + timedelta(days=90)).value
+        (60.0, 30.0)
+    """
+
+    signals: Mapping[str, Signal] = attrs.field(default=DEFAULT_SIGNALS, converter=_signals, validator=_check_signals)
+    """Interaction kind to `Signal`; kinds not listed count nothing."""
+    half_life: timedelta = attrs.field(default=timedelta(days=30), validator=_positive_duration)
+    """Half-life of signals that do not set their own."""
+    floor: float | None = attrs.field(default=0.0, validator=_optional_finite)
+    """The lowest total (``None``: no floor)."""
+    cap: float | None = attrs.field(default=None, validator=_optional_finite)
+    """The highest total (``None``: no cap)."""
+    name: str = "engagement"
+    """The scorer's name, prefixing its contributions' sources."""
+    _rules: Mapping[str, _Rule] = attrs.field(init=False, repr=False, eq=False)
+    _kinds: tuple[str, ...] = attrs.field(init=False, repr=False, eq=False)  # slot order for EngagementState
+
+    def __attrs_post_init__(self) -> None:
+        if self.floor is not None and self.cap is not None and self.cap <= self.floor:
+            raise ValidationError.at(("cap",), f"more than the floor ({self.floor:g})", self.cap)
+        rules: dict[str, _Rule] = {}
+        for kind, signal in self.signals.items():
+            half_life = (signal.half_life or self.half_life).total_seconds()
+            window = signal.frequency.window.total_seconds() if signal.frequency.window else None
+            rules[kind] = _Rule(float(signal.points), half_life, signal.frequency.limit, window, len(rules))
+        object.__setattr__(self, "_rules", rules)
+        object.__setattr__(self, "_kinds", tuple(rules))
+
+    def score(self, lead: Lead, *, as_of: datetime) -> Score:
+        """The decayed engagement of ``lead`` at ``as_of`` (see the module docs)."""
+        now = check_as_of(as_of).timestamp()
+        rules = self._rules
+        slots: dict[str, list[Any]] = {}
+        for interaction in lead.interactions:  # sorted by time
+            at = interaction._epoch
+            if at > now:
+                break
+            rule = rules.get(interaction.kind)
+            if rule is not None:
+                slots[interaction.kind] = _absorb(rule, slots.get(interaction.kind), at)
+        return _score(self, slots, now)
+
+    def state(self) -> EngagementState:
+        """An empty incremental state for this scorer (see `EngagementState`)."""
+        return EngagementState(self)
+
+
+# A kind's running tally, the one representation both the batch scorer and the
+# incremental state use: [decayed total as of ref, ref, counted, skipped, recent
+# counted times (at most `limit`, for frequency limits)].
+_TOTAL, _REF, _COUNTED, _SKIPPED, _RECENT = range(5)
+
+
+def _absorb(rule: _Rule, slot: list[Any] | None, at: float) -> list[Any]:
+    """One more interaction of a kind at ``at`` (not before the previous one); updates ``slot`` in place."""
+    if slot is None:
+        return [rule.points, at, 1, 0, [at]]
+    limit = rule.limit
+    if limit is not None:
+        recent: list[float] = slot[_RECENT]
+        if rule.window is not None:
+            cutoff = at - rule.window
+            while recent and recent[0] <= cutoff:
+                del recent[0]
+        if len(recent) >= limit:  # earlier interactions have priority, like a rate limiter
+            slot[_SKIPPED] += 1
+            return slot
+        recent.append(at)
+    slot[_TOTAL] = slot[_TOTAL] * 2.0 ** ((slot[_REF] - at) / rule.half_life) + rule.points
+    slot[_REF] = at
+    slot[_COUNTED] += 1
+    return slot
+
+
+def _score(scorer: EngagementScorer, slots: Mapping[str, Sequence[Any]], now: float) -> Score:
+    contributions = []
+    rules = scorer._rules
+    for kind, slot in slots.items():
+        rule = rules[kind]
+        points = slot[_TOTAL] * 2.0 ** ((slot[_REF] - now) / rule.half_life)
+        skipped = f"; {slot[_SKIPPED]} more not counted (frequency limit)" if slot[_SKIPPED] else ""
+        reason = (
+            f"{slot[_COUNTED]} x {kind} at {rule.points:g} points each, half-life {rule.half_life / _DAY:g} days,"
+            f" last {_days(now - slot[_REF])} ago{skipped}"
+        )
+        contributions.append(Contribution(f"{kind} x{slot[_COUNTED]}", points, f"{scorer.name}.{kind}", reason))
+    contributions.sort(key=lambda c: (-abs(c.points), c.label))
+    return Score.bounded(scorer.name, contributions, floor=scorer.floor, cap=scorer.cap)
+
+
+@attrs.frozen
+class EngagementState:
+    """Engagement kept up to date one interaction at a time, in constant time per event.
+
+    Where `EngagementScorer.score` re-reads a lead's whole history, a state
+    absorbs each new interaction as it arrives (from a stream, a webhook) and
+    gives the same score. Interactions must arrive in time order. The state is
+    immutable: `add` returns a new one.
+
+    Examples:
+        >>> from datetime import datetime, timezone
+        >>> from leadkit import Interaction
+        >>> t = datetime(2026, 11, 1, tzinfo=timezone.utc)
+        >>> state = EngagementScorer().state().add(Interaction(kind="pricing_view", at=t))
+        >>> state.score(as_of=t + timedelta(days=14)).value
+        12.5
+    """
+
+    scorer: EngagementScorer
+    """The scorer whose signals and half-lives apply."""
+    slots: tuple[tuple[Any, ...] | None, ...] = attrs.field(
+        default=attrs.Factory(lambda self: (None,) * len(self.scorer._kinds), takes_self=True), repr=False
+    )
+    """The running tally per signal, in the scorer's signal order (internal form).
+
+    A fixed-size tuple, so each `add` copies the same amount whatever the history."""
+    last: datetime | None = None
+    """The time of the latest interaction absorbed."""
+
+    def add(self, interaction: Interaction) -> EngagementState:
+        """A new state with one more interaction, which must not be older than `last`."""
+        if not isinstance(interaction, Interaction):
+            raise ValidationError.at(("interaction",), "an Interaction", interaction)
+        if self.last is not None and interaction.at < self.last:
+            raise ValidationError.at(
+                ("interaction", "at"),
+                f"a time at or after {self.last.isoformat()}, the latest interaction absorbed",
+                interaction.at,
+                reason="out of order",
+            )
+        rule = self.scorer._rules.get(interaction.kind)
+        if rule is None:
+            return EngagementState(self.scorer, self.slots, interaction.at)
+        old = self.slots[rule.slot]
+        slot = None if old is None else [*old[:_RECENT], list(old[_RECENT])]  # a copy: states never change
+        new = _absorb(rule, slot, interaction._epoch)
+        slots = list(self.slots)
+        slots[rule.slot] = (*new[:_RECENT], tuple(new[_RECENT]))
+        return EngagementState(self.scorer, tuple(slots), interaction.at)
+
+    def add_all(self, interactions: Iterable[Interaction]) -> EngagementState:
+        """A new state with several interactions absorbed in order."""
+        state = self
+        for interaction in interactions:
+            state = state.add(interaction)
+        return state
+
+    def score(self, *, as_of: datetime) -> Score:
+        """The engagement at ``as_of``, which must not be before `last`."""
+        moment = check_as_of(as_of)
+        if self.last is not None and moment < self.last:
+            raise ValidationError.at(
+                ("as_of",),
+                f"a time at or after {self.last.isoformat()}; to score an earlier moment use EngagementScorer.score",
+                moment,
+            )
+        tallies = {kind: slot for kind, slot in zip(self.scorer._kinds, self.slots, strict=True) if slot is not None}
+        return _score(self.scorer, tallies, moment.timestamp())
