@@ -40,7 +40,15 @@ from leadkit.model import (
     StageChange,
 )
 from leadkit.scoring import (
+    BANT_CHECKLIST,
+    CHAMP_CHECKLIST,
     DEFAULT_SIGNALS,
+    MEDDIC_CHECKLIST,
+    BANTScorer,
+    Checklist,
+    ChecklistAssessment,
+    ChecklistItem,
+    ChecklistScorer,
     Contribution,
     EngagementScorer,
     EngagementState,
@@ -56,7 +64,15 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BANT",
+    "BANT_CHECKLIST",
+    "CHAMP_CHECKLIST",
     "DEFAULT_SIGNALS",
+    "MEDDIC_CHECKLIST",
+    "BANTScorer",
+    "Checklist",
+    "ChecklistAssessment",
+    "ChecklistItem",
+    "ChecklistScorer",
     "Company",
     "ConfigError",
     "Conflict",

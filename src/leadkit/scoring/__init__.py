@@ -3,10 +3,28 @@
 from __future__ import annotations
 
 from leadkit.scoring.base import Contribution, Score, Scorer, check_as_of
+from leadkit.scoring.checklist import (
+    BANT_CHECKLIST,
+    CHAMP_CHECKLIST,
+    MEDDIC_CHECKLIST,
+    BANTScorer,
+    Checklist,
+    ChecklistAssessment,
+    ChecklistItem,
+    ChecklistScorer,
+)
 from leadkit.scoring.engagement import DEFAULT_SIGNALS, EngagementScorer, EngagementState, Frequency, Signal
 
 __all__ = [
+    "BANT_CHECKLIST",
+    "CHAMP_CHECKLIST",
     "DEFAULT_SIGNALS",
+    "MEDDIC_CHECKLIST",
+    "BANTScorer",
+    "Checklist",
+    "ChecklistAssessment",
+    "ChecklistItem",
+    "ChecklistScorer",
     "Contribution",
     "EngagementScorer",
     "EngagementState",
