@@ -5,20 +5,32 @@ from __future__ import annotations
 import importlib.util
 import json
 from pathlib import Path
+from typing import Any
 
 import leadkit
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _script(name: str) -> object:
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_decay_figure_is_current() -> None:
+    """The docs' decay figure is what the script draws from the current scorer."""
+    figure = (ROOT / "docs" / "img" / "decay.svg").read_text(encoding="utf-8")
+    assert _script("make_decay_figure").render() == figure  # type: ignore[attr-defined]
+
+
 class TestSample:
     def test_reproducible(self) -> None:
         """The shipped sample is exactly what the generator script produces."""
-        spec = importlib.util.spec_from_file_location("make_sample_data", ROOT / "scripts" / "make_sample_data.py")
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
+        module: Any = _script("make_sample_data")
         shipped = json.loads(leadkit.sample_leads_path().read_text(encoding="utf-8"))
         assert module.build() == shipped
 
