@@ -420,7 +420,7 @@ class BANT(_Serializable):
 # --------------------------------------------------------------------------- persona
 
 
-def _countries(value: Any) -> Any:
+def _countries(value: Sequence[str]) -> Any:
     return check.clean_text_list(value, str.upper)
 
 
@@ -431,18 +431,18 @@ def _check_countries(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> 
             raise ValidationError.at((attribute.name, i), "an ISO 3166-1 alpha-2 country code such as DE", code)
 
 
-def _labels(value: Any) -> Any:
+def _labels(value: Sequence[str]) -> Any:
     return check.clean_text_list(value, str.lower)
+
+
+def _texts(value: Sequence[str]) -> Any:
+    return check.clean_text_list(value)
 
 
 def _check_size_range(inst: Persona, attribute: attrs.Attribute[Any], value: int | None) -> None:
     check.non_negative_int(inst, attribute, value)
     if value is not None and inst.min_employees is not None and value < inst.min_employees:
         check.fail(attribute, f"at least min_employees ({inst.min_employees})", value)
-
-
-def _text_list_field() -> Any:
-    return attrs.field(default=(), converter=check.clean_text_list, validator=check.text_list)
 
 
 @attrs.frozen(kw_only=True)
@@ -461,9 +461,9 @@ class Persona(_Serializable):
     """A short name for the segment."""
     description: str | None = attrs.field(default=None, converter=check.clean_text, validator=check.optional_text)
     """What this segment is and why it buys."""
-    industries: tuple[str, ...] = _text_list_field()
+    industries: tuple[str, ...] = attrs.field(default=(), converter=_texts, validator=check.text_list)
     """Industries that fit."""
-    titles: tuple[str, ...] = _text_list_field()
+    titles: tuple[str, ...] = attrs.field(default=(), converter=_texts, validator=check.text_list)
     """Title or role keywords (``"engineer"``, ``"head of data"``)."""
     min_employees: int | None = attrs.field(default=None, validator=check.non_negative_int)
     """Smallest fitting company head count, inclusive."""
@@ -473,7 +473,7 @@ class Persona(_Serializable):
     """ISO 3166-1 alpha-2 codes of fitting countries."""
     channels: tuple[str, ...] = attrs.field(default=(), converter=_labels, validator=check.text_list)
     """Channels this segment is reached through (lower-case)."""
-    pain_points: tuple[str, ...] = _text_list_field()
+    pain_points: tuple[str, ...] = attrs.field(default=(), converter=_texts, validator=check.text_list)
     """Keywords of the problems this segment wants solved."""
 
 

@@ -35,5 +35,11 @@ def count_contactable(path: str) -> int:
     return sum(leadkit.is_contactable(lead) for lead in result.leads)
 
 
+def persona() -> leadkit.Persona:
+    return leadkit.Persona(
+        name="Analysts", industries=["Banking"], titles=["analyst"], countries=["US"], channels=["web"]
+    )
+
+
 def version() -> str:
     return leadkit.__version__

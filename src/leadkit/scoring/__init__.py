@@ -14,11 +14,14 @@ from leadkit.scoring.checklist import (
     ChecklistScorer,
 )
 from leadkit.scoring.engagement import DEFAULT_SIGNALS, EngagementScorer, EngagementState, Frequency, Signal
+from leadkit.scoring.fit import DEFAULT_FIT_WEIGHTS, FIT_DIMENSIONS, PersonaFitScorer
 
 __all__ = [
     "BANT_CHECKLIST",
     "CHAMP_CHECKLIST",
+    "DEFAULT_FIT_WEIGHTS",
     "DEFAULT_SIGNALS",
+    "FIT_DIMENSIONS",
     "MEDDIC_CHECKLIST",
     "BANTScorer",
     "Checklist",
@@ -29,6 +32,7 @@ __all__ = [
     "EngagementScorer",
     "EngagementState",
     "Frequency",
+    "PersonaFitScorer",
     "Score",
     "Scorer",
     "Signal",
