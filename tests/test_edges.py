@@ -37,6 +37,21 @@ class TestModelEdges:
         with pytest.raises(ValidationError, match="a finite number"):
             Interaction(kind="purchase", at=T0, value=value)
 
+    def test_integers_too_large_for_a_float(self) -> None:
+        """A huge integer is a ValidationError, not an OverflowError (math.isfinite cannot take it)."""
+        from leadkit import Signal
+
+        for build in (
+            lambda: Company(annual_revenue=10**400),
+            lambda: Interaction(kind="purchase", at=T0, value=10**400),
+            lambda: Signal(10**400),
+            lambda: Lead.from_json(
+                '{"id": "a", "created_at": "2026-01-01T00:00:00Z", "company": {"annual_revenue": 1' + "0" * 400 + "}}"
+            ),
+        ):
+            with pytest.raises(ValidationError, match="a finite number"):
+                build()
+
     def test_long_domains_are_invalid(self) -> None:
         """Domains longer than DNS allows are refused."""
         with pytest.raises(ValidationError):

@@ -68,8 +68,25 @@ def fail(attribute: attrs.Attribute[Any], expected: str, value: Any, *, reason: 
 
 def text(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     """Required, non-blank text."""
-    if not isinstance(value, str) or not value:
+    if not isinstance(value, str) or not value.strip():
         fail(attribute, "non-empty text", value)
+
+
+def boolean(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """True or false (not 0 or 1)."""
+    if not isinstance(value, bool):
+        fail(attribute, "true or false", value)
+
+
+def instance(kind: type, expected: str | None = None) -> Validator:
+    """A value of ``kind`` (described as ``expected``, by default "a <Kind>")."""
+    described = expected or f"a {kind.__name__}"
+
+    def check(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, kind):
+            fail(attribute, described, value)
+
+    return check
 
 
 def optional_text(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -111,16 +128,24 @@ def non_negative_int(_: Any, attribute: attrs.Attribute[Any], value: Any) -> Non
         fail(attribute, "a non-negative integer", value)
 
 
-def finite_number(*, minimum: float | None = None) -> Validator:
-    """An optional finite int or float, at least ``minimum`` when given."""
+def is_finite_number(value: Any) -> bool:
+    """An int or float (not a bool) that is finite; an int too large for any float is not."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
+def finite_number(*, minimum: float | None = None, optional: bool = True) -> Validator:
+    """A finite int or float, at least ``minimum`` when given; ``None`` too when ``optional``."""
     expected = "a finite number" if minimum is None else f"a finite number >= {minimum:g}"
 
     def check(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if value is None:
+        if value is None and optional:
             return
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            fail(attribute, expected, value)
-        if not math.isfinite(value) or (minimum is not None and value < minimum):
+        if not is_finite_number(value) or (minimum is not None and value < minimum):
             fail(attribute, expected, value)
 
     return check

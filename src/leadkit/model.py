@@ -525,14 +525,6 @@ def _check_stage(inst: Lead, attribute: attrs.Attribute[Any], value: Any) -> Non
         check.fail(attribute, f"{last.to_stage!r}, the last stage in the history", value)
 
 
-def _nested(kind: type) -> check.Validator:
-    def validate(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if not isinstance(value, kind):
-            check.fail(attribute, f"a {kind.__name__}", value)
-
-    return validate
-
-
 @attrs.frozen(kw_only=True)
 class Lead(_Serializable):
     """A lead: a person we can reach, what we know about them, and what they did.
@@ -554,9 +546,9 @@ class Lead(_Serializable):
     """Your identifier for the lead (a CRM id, a row key)."""
     created_at: datetime = attrs.field(validator=check.aware_datetime)
     """When the lead was captured; must be timezone-aware."""
-    contact: Contact = attrs.field(factory=Contact, validator=_nested(Contact))
+    contact: Contact = attrs.field(factory=Contact, validator=check.instance(Contact))
     """The person and how to reach them."""
-    company: Company = attrs.field(factory=Company, validator=_nested(Company))
+    company: Company = attrs.field(factory=Company, validator=check.instance(Company))
     """Their organisation (all fields optional)."""
     source: str | None = attrs.field(default=None, converter=check.clean_text, validator=check.optional_text)
     """How the lead was captured (``web_form``, ``chat``, ``bought_list`` …)."""
@@ -566,7 +558,7 @@ class Lead(_Serializable):
         default=(), converter=_sorted_interactions, validator=_check_items(Interaction)
     )
     """What the lead did, sorted by time."""
-    bant: BANT = attrs.field(factory=BANT, validator=_nested(BANT))
+    bant: BANT = attrs.field(factory=BANT, validator=check.instance(BANT))
     """The qualification checklist."""
     stage: str | None = attrs.field(default=None, converter=check.clean_text, validator=_check_stage)
     """The lifecycle stage, or ``None`` before the lead enters a pipeline."""

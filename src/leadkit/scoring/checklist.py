@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from leadkit import _checks as check
 from leadkit.errors import ValidationError
 from leadkit.model import BANT, Criterion, CriterionStatus, Lead
 from leadkit.scoring.base import Contribution, Score, check_as_of
@@ -45,26 +46,6 @@ def _check_source(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         raise ValidationError.at((attribute.name,), expected, value)
 
 
-def _check_weight(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
-        raise ValidationError.at((attribute.name,), "a finite number >= 0", value)
-
-
-def _check_bool(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, bool):
-        raise ValidationError.at((attribute.name,), "true or false", value)
-
-
-def _check_text(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, str):
-        raise ValidationError.at((attribute.name,), "text", value)
-
-
-def _check_name(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise ValidationError.at((attribute.name,), "non-empty text", value)
-
-
 @attrs.frozen(kw_only=True)
 class ChecklistItem:
     """One criterion of a checklist and where its status is read.
@@ -74,14 +55,14 @@ class ChecklistItem:
         True
     """
 
-    name: str = attrs.field(validator=_check_name)
+    name: str = attrs.field(validator=check.text)
     """The criterion's name, as reports show it."""
     source: str = attrs.field(validator=_check_source)
     """Where the status is: ``bant.<criterion>``, or ``attributes.<key>`` holding a status
     text (``"yes"``) or a mapping ``{"status": ..., "note": ...}``."""
-    weight: float = attrs.field(default=1.0, validator=_check_weight)
+    weight: float = attrs.field(default=1.0, validator=check.finite_number(minimum=0, optional=False))
     """Its share of the score, relative to the other items."""
-    required: bool = attrs.field(default=False, validator=_check_bool)
+    required: bool = attrs.field(default=False, validator=check.boolean)
     """A gate: the lead cannot qualify unless this criterion is met."""
 
     def read(self, lead: Lead) -> tuple[Criterion, str | None]:
@@ -133,7 +114,7 @@ class Checklist:
         3
     """
 
-    name: str = attrs.field(validator=_check_name)
+    name: str = attrs.field(validator=check.text)
     """The framework's name (``BANT``, ``MEDDIC`` …)."""
     items: tuple[ChecklistItem, ...] = attrs.field(converter=_as_tuple, validator=_check_items)
     """The criteria, in the order they are asked."""
@@ -217,11 +198,6 @@ class ChecklistAssessment:
     """Why it is not qualified, in words (empty when qualified)."""
 
 
-def _check_checklist(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, Checklist):
-        raise ValidationError.at((attribute.name,), "a Checklist", value)
-
-
 _CREDIT = {CriterionStatus.YES: 1.0, CriterionStatus.NO: 0.0, CriterionStatus.UNKNOWN: 0.0}
 
 
@@ -245,9 +221,9 @@ class ChecklistScorer:
         ('authority', 'timeline')
     """
 
-    checklist: Checklist = attrs.field(validator=_check_checklist)
+    checklist: Checklist = attrs.field(validator=check.instance(Checklist))
     """The criteria and the policy."""
-    name: str = attrs.field(default="", validator=_check_text)
+    name: str = attrs.field(default="", validator=check.instance(str, "text"))
     """The scorer's name (by default the checklist's, lower-case)."""
 
     def __attrs_post_init__(self) -> None:
@@ -310,5 +286,5 @@ class BANTScorer(ChecklistScorer):
         True
     """
 
-    checklist: Checklist = attrs.field(default=BANT_CHECKLIST, validator=_check_checklist)
+    checklist: Checklist = attrs.field(default=BANT_CHECKLIST, validator=check.instance(Checklist))
     """The criteria and the policy (BANT by default)."""

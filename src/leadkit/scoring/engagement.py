@@ -15,13 +15,13 @@ contribution.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 import attrs
 
+from leadkit import _checks as check
 from leadkit._frozen import FrozenMap
 from leadkit.errors import ValidationError
 from leadkit.model import Interaction, InteractionKind, Lead
@@ -88,11 +88,6 @@ class Frequency:
         return f"at most {self.limit} per {_days(self.window.total_seconds())}"
 
 
-def _finite(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise ValidationError.at((attribute.name,), "a finite number", value)
-
-
 @attrs.frozen
 class Signal:
     """What one kind of interaction is worth, and for how long.
@@ -103,7 +98,7 @@ class Signal:
         at most 3 per 7 days
     """
 
-    points: float = attrs.field(validator=_finite)
+    points: float = attrs.field(validator=check.finite_number(optional=False))
     """Points for one interaction when fresh; negative for bad signs."""
     half_life: timedelta | None = attrs.field(default=None, validator=_positive_duration)
     """Time after which it is worth half (``None``: the scorer's default)."""
@@ -162,11 +157,6 @@ def _check_signals(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
             raise ValidationError.at((attribute.name, kind), "a Signal", signal)
 
 
-def _optional_finite(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is not None:
-        _finite(inst, attribute, value)
-
-
 @attrs.frozen
 class EngagementScorer:
     """Scores what a lead did, each interaction decayed by its kind's half-life.
@@ -185,9 +175,9 @@ class EngagementScorer:
     """Interaction kind to `Signal`; kinds not listed count nothing."""
     half_life: timedelta = attrs.field(default=timedelta(days=30), validator=_positive_duration)
     """Half-life of signals that do not set their own."""
-    floor: float | None = attrs.field(default=0.0, validator=_optional_finite)
+    floor: float | None = attrs.field(default=0.0, validator=check.finite_number())
     """The lowest total (``None``: no floor)."""
-    cap: float | None = attrs.field(default=None, validator=_optional_finite)
+    cap: float | None = attrs.field(default=None, validator=check.finite_number())
     """The highest total (``None``: no cap)."""
     name: str = "engagement"
     """The scorer's name, prefixing its contributions' sources."""

@@ -24,6 +24,7 @@ from typing import Any
 
 import attrs
 
+from leadkit import _checks as check
 from leadkit._frozen import FrozenMap
 from leadkit.errors import ValidationError
 from leadkit.model import Lead, Persona
@@ -65,26 +66,8 @@ def _check_weights(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
             raise ValidationError.at(
                 (attribute.name, where), f"one of {', '.join(FIT_DIMENSIONS)}", key, reason="unknown dimension"
             )
-        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not _finite_non_negative(weight):
+        if not check.is_finite_number(weight) or weight < 0:
             raise ValidationError.at((attribute.name, key), "a finite number >= 0", weight)
-
-
-def _finite_non_negative(value: float) -> bool:
-    try:
-        number = float(value)
-    except OverflowError:  # an int too large for a float
-        return False
-    return math.isfinite(number) and number >= 0
-
-
-def _check_persona(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, Persona):
-        raise ValidationError.at((attribute.name,), "a Persona", value)
-
-
-def _check_name(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, str) or not value:
-        raise ValidationError.at((attribute.name,), "non-empty text", value)
 
 
 def _fold(text: str) -> str:
@@ -182,7 +165,7 @@ class PersonaFitScorer:
          0.00 country FR is not one of DE
     """
 
-    persona: Persona = attrs.field(validator=_check_persona)
+    persona: Persona = attrs.field(validator=check.instance(Persona))
     """The ideal customer profile to compare leads with."""
     weights: Mapping[str, float] = attrs.field(
         default=DEFAULT_FIT_WEIGHTS, converter=_weights, validator=_check_weights
@@ -190,7 +173,7 @@ class PersonaFitScorer:
     """Fit dimension to weight (finite, >= 0); a dimension not listed has weight 0 and does not count.
 
     To change one weight keep the others: ``{**DEFAULT_FIT_WEIGHTS, "title": 40}``."""
-    name: str = attrs.field(default="fit", validator=_check_name)
+    name: str = attrs.field(default="fit", validator=check.text)
     """The scorer's name, prefixing its contributions' sources."""
     _counted: tuple[tuple[str, float], ...] = attrs.field(init=False, repr=False, eq=False)  # (dimension, points)
     _reason: str = attrs.field(init=False, repr=False, eq=False)  # when nothing counts
