@@ -10,7 +10,7 @@ Everything public is importable from here; `leadkit.testing` (needs the
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from leadkit._io import LeadBatch, read_leads, write_leads
 from leadkit.contact import (
@@ -39,31 +39,60 @@ from leadkit.model import (
     Persona,
     StageChange,
 )
-from leadkit.scoring import (
-    BANT_CHECKLIST,
-    CHAMP_CHECKLIST,
-    DEFAULT_FIT_WEIGHTS,
-    DEFAULT_SIGNALS,
-    FIT_DIMENSIONS,
-    MEDDIC_CHECKLIST,
-    BANTScorer,
-    Checklist,
-    ChecklistAssessment,
-    ChecklistItem,
-    ChecklistScorer,
-    Contribution,
-    EngagementScorer,
-    EngagementState,
-    Frequency,
-    PersonaFitScorer,
-    Score,
-    Scorer,
-    Signal,
-    check_as_of,
-)
 
 if TYPE_CHECKING:
+    from leadkit.scoring import (
+        BANT_CHECKLIST,
+        CHAMP_CHECKLIST,
+        DEFAULT_FIT_WEIGHTS,
+        DEFAULT_SIGNALS,
+        FIT_DIMENSIONS,
+        MEDDIC_CHECKLIST,
+        BANTScorer,
+        Checklist,
+        ChecklistAssessment,
+        ChecklistItem,
+        ChecklistScorer,
+        Contribution,
+        EngagementScorer,
+        EngagementState,
+        Frequency,
+        PersonaFitScorer,
+        Score,
+        Scorer,
+        Signal,
+        check_as_of,
+    )
+
     __version__: str
+
+# Scorers load on first use, so `import leadkit` stays light for code that only
+# needs the model; `from leadkit import EngagementScorer` works as usual.
+_LAZY = dict.fromkeys(
+    (
+        "BANT_CHECKLIST",
+        "CHAMP_CHECKLIST",
+        "DEFAULT_FIT_WEIGHTS",
+        "DEFAULT_SIGNALS",
+        "FIT_DIMENSIONS",
+        "MEDDIC_CHECKLIST",
+        "BANTScorer",
+        "Checklist",
+        "ChecklistAssessment",
+        "ChecklistItem",
+        "ChecklistScorer",
+        "Contribution",
+        "EngagementScorer",
+        "EngagementState",
+        "Frequency",
+        "PersonaFitScorer",
+        "Score",
+        "Scorer",
+        "Signal",
+        "check_as_of",
+    ),
+    "leadkit.scoring",
+)
 
 __all__ = [
     "BANT",
@@ -121,12 +150,22 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> str:
+def __getattr__(name: str) -> Any:
     # The version is read from the installed metadata only when asked for,
     # keeping importlib.metadata off the import path.
     if name == "__version__":
         from importlib.metadata import version
 
         return version("leadkit")
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value  # later lookups skip this function
+        return value
     msg = f"module 'leadkit' has no attribute {name!r}"
     raise AttributeError(msg)
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
