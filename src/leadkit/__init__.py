@@ -66,33 +66,6 @@ if TYPE_CHECKING:
 
     __version__: str
 
-# Scorers load on first use, so `import leadkit` stays light for code that only
-# needs the model; `from leadkit import EngagementScorer` works as usual.
-_LAZY = dict.fromkeys(
-    (
-        "BANT_CHECKLIST",
-        "CHAMP_CHECKLIST",
-        "DEFAULT_FIT_WEIGHTS",
-        "DEFAULT_SIGNALS",
-        "FIT_DIMENSIONS",
-        "MEDDIC_CHECKLIST",
-        "BANTScorer",
-        "Checklist",
-        "ChecklistAssessment",
-        "ChecklistItem",
-        "ChecklistScorer",
-        "Contribution",
-        "EngagementScorer",
-        "EngagementState",
-        "Frequency",
-        "PersonaFitScorer",
-        "Score",
-        "Scorer",
-        "Signal",
-        "check_as_of",
-    ),
-    "leadkit.scoring",
-)
 
 __all__ = [
     "BANT",
@@ -157,10 +130,13 @@ def __getattr__(name: str) -> Any:
         from importlib.metadata import version
 
         return version("leadkit")
-    if name in _LAZY:
-        import importlib
+    if name in __all__:
+        # A public name not bound yet is a scorer: the scoring package loads on
+        # first use, so `import leadkit` stays light for code that only needs
+        # the model.
+        from leadkit import scoring
 
-        value = getattr(importlib.import_module(_LAZY[name]), name)
+        value = getattr(scoring, name)
         globals()[name] = value  # later lookups skip this function
         return value
     msg = f"module 'leadkit' has no attribute {name!r}"

@@ -65,12 +65,21 @@ class ChecklistItem:
     required: bool = attrs.field(default=False, validator=check.boolean)
     """A gate: the lead cannot qualify unless this criterion is met."""
 
+    _bant_field: str | None = attrs.field(init=False, repr=False, eq=False)
+    _key: str = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        # Parsed once: `read` runs for every lead.
+        bant = self.source.startswith("bant.")
+        object.__setattr__(self, "_bant_field", self.source[5:] if bant else None)
+        object.__setattr__(self, "_key", "" if bant else self.source[len(_ATTRIBUTES) :])
+
     def read(self, lead: Lead) -> tuple[Criterion, str | None]:
         """The criterion's status on ``lead``, and a note when a custom field held no valid status."""
-        if self.source.startswith("bant."):
-            criterion: Criterion = getattr(lead.bant, self.source[5:])
+        if self._bant_field is not None:
+            criterion: Criterion = getattr(lead.bant, self._bant_field)
             return criterion, None
-        key = self.source[len(_ATTRIBUTES) :]
+        key = self._key
         if key not in lead.attributes:
             return Criterion(), None
         value = lead.attributes[key]
@@ -226,14 +235,17 @@ class ChecklistScorer:
     name: str = attrs.field(default="", validator=check.instance(str, "text"))
     """The scorer's name (by default the checklist's, lower-case)."""
 
+    _total: float = attrs.field(init=False, repr=False, eq=False)
+
     def __attrs_post_init__(self) -> None:
         if not self.name.strip():
             object.__setattr__(self, "name", self.checklist.name.lower())
+        object.__setattr__(self, "_total", math.fsum(item.weight for item in self.checklist.items))
 
     def score(self, lead: Lead, *, as_of: datetime) -> Score:
         """The checklist score of ``lead``: 0 to 100, one contribution per criterion."""
         check_as_of(as_of)
-        total = math.fsum(item.weight for item in self.checklist.items)
+        total = self._total
         contributions = []
         for item in self.checklist.items:
             criterion, problem = item.read(lead)
