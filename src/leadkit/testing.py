@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from leadkit._normalize import ISO_COUNTRIES
 from leadkit.errors import require
@@ -295,7 +295,7 @@ def check_scorer(scorer: object, *, as_of: datetime = _CHECK_AS_OF, max_examples
         >>> check_scorer(EngagementScorer(), max_examples=10)
     """
     _expect(isinstance(scorer, Scorer), scorer, "it needs a `name` and a `score(lead, *, as_of)` method")
-    assert isinstance(scorer, Scorer)  # for the type checker
+    scorer = cast("Scorer", scorer)  # checked just above
     _expect(isinstance(scorer.name, str) and bool(scorer.name), scorer, "`name` must be non-empty text")
     try:
         copy = pickle.loads(pickle.dumps(scorer))  # noqa: S301 - the caller's own object
