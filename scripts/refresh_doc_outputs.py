@@ -1,7 +1,7 @@
-"""Rewrite the output blocks of the docs from real runs.
+"""Run the code of the docs, and rewrite their output blocks from real runs.
 
-A ```text block directly after a ```python block shows what that block
-prints; ``tests/test_docs.py`` fails when they differ. After changing
+A ```python block runs; a ```text block directly after it is its output.
+``tests/test_docs.py`` uses `run_page` to check every page; after changing
 behaviour on purpose, run ``python scripts/refresh_doc_outputs.py [PAGE ...]``
 (default: README.md and every page under docs/) and review the diff.
 """
@@ -17,7 +17,21 @@ import tempfile
 import types
 from pathlib import Path
 
+import attrs
+
 ROOT = Path(__file__).resolve().parent.parent
+PAGES = sorted([ROOT / "README.md", *(ROOT / "docs").rglob("*.md")])
+FENCE = re.compile(r"^```(\w+)\n(.*?)^```\n?", re.MULTILINE | re.DOTALL)
+
+
+@attrs.frozen
+class BlockRun:
+    """One python block of a page, run: what it printed and what the page shows."""
+
+    number: int
+    printed: str
+    expected: str | None  # the text block right after it, if any
+    span: tuple[int, int] | None  # where that text block's body sits in the page
 
 
 def _page_module(page: Path) -> types.ModuleType:
@@ -28,27 +42,37 @@ def _page_module(page: Path) -> types.ModuleType:
     return module
 
 
-FENCE = re.compile(r"^```(\w+)\n(.*?)^```\n?", re.MULTILINE | re.DOTALL)
-
-
-def refresh(page: Path) -> bool:
-    """Re-run a page's python blocks and rewrite the output blocks that follow them."""
+def run_page(page: Path) -> list[BlockRun]:
+    """Run a page's python blocks in order, in one namespace, in the current directory."""
     text = page.read_text(encoding="utf-8")
     fences = list(FENCE.finditer(text))
     namespace = _page_module(page).__dict__
-    replacements: list[tuple[int, int, str]] = []
-    for i, fence in enumerate(fences):
-        if fence.group(1) != "python":
-            continue
+    runs = []
+    for i, fence in enumerate(f for f in fences if f.group(1) == "python"):
         printed = io.StringIO()
         with contextlib.redirect_stdout(printed):
-            exec(compile(fence.group(2), str(page), "exec"), namespace)  # noqa: S102 - our own docs
-        after = fences[i + 1] if i + 1 < len(fences) else None
-        if after and after.group(1) == "text" and not text[fence.end() : after.start()].strip():
-            replacements.append((after.start(2), after.end(2), printed.getvalue().rstrip() + "\n"))
+            exec(compile(fence.group(2), f"{page.name}, block {i + 1}", "exec"), namespace)  # noqa: S102 - our docs
+        after = next((f for f in fences if f.start() >= fence.end()), None)
+        follows = after is not None and after.group(1) == "text" and not text[fence.end() : after.start()].strip()
+        runs.append(
+            BlockRun(
+                i + 1,
+                printed.getvalue(),
+                after.group(2) if follows and after else None,
+                after.span(2) if follows and after else None,
+            )
+        )
+    return runs
+
+
+def refresh(page: Path) -> bool:
+    """Rewrite the output blocks of ``page`` from a real run; True if anything changed."""
+    text = page.read_text(encoding="utf-8")
     new = text
-    for start, end, output in reversed(replacements):
-        new = new[:start] + output + new[end:]
+    for run in reversed(run_page(page)):
+        if run.span is not None:
+            start, end = run.span
+            new = new[:start] + run.printed.rstrip() + "\n" + new[end:]
     if new != text:
         page.write_text(new, encoding="utf-8")
     return new != text
@@ -56,7 +80,7 @@ def refresh(page: Path) -> bool:
 
 def main() -> None:
     """Refresh the given pages, or all of them."""
-    pages = [Path(p).resolve() for p in sys.argv[1:]] or [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+    pages = [Path(p).resolve() for p in sys.argv[1:]] or PAGES
     with tempfile.TemporaryDirectory() as workdir:
         os.chdir(workdir)
         for page in pages:

@@ -27,6 +27,11 @@ def clean_text(value: Any) -> Any:
     return value
 
 
+def as_tuple(value: Any) -> Any:
+    """Lists become tuples (so a bad item can be reported by its index); the rest is left to the validator."""
+    return tuple(value) if isinstance(value, list) else value
+
+
 def clean_label(value: Any) -> Any:
     """Strip and lower-case a label (channel, kind)."""
     if isinstance(value, str):

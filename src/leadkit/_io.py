@@ -75,14 +75,14 @@ def _read_path(path: Path) -> tuple[list[Any], Any]:
         reason = f"cannot read {path}: {exc.strerror or type(exc).__name__}"
         raise ValidationError.at((), "a readable leads file", reason=reason) from None
     if fmt == "jsonl":
-        records = []
+        records, lines = [], []  # lines: the file line of each record
         for number, line in enumerate(raw.splitlines(), start=1):
             if line.strip():
                 try:
                     records.append(_serde.parse_json(line))
                 except ValidationError as exc:
                     raise ValidationError(attrs.evolve(p, line=number) for p in exc.problems) from None
-        lines = [n for n, line in enumerate(raw.splitlines(), start=1) if line.strip()]
+                lines.append(number)
         return records, lambda row, _rest: lines[row]
     if fmt == "json":
         records, _ = _records_from_document(_serde.parse_json(raw))

@@ -293,13 +293,8 @@ def _interaction_order(i: Interaction) -> tuple[Any, ...]:
     return (i.at, i.kind, i.channel or "", value, props)
 
 
-def _as_tuple(value: Sequence[Any]) -> Any:
-    """Lists become tuples (so a bad item can be reported by its index); the rest is left to the validator."""
-    return tuple(value) if isinstance(value, list) else value
-
-
 def _sorted_interactions(value: Sequence[Interaction]) -> Any:
-    items = _as_tuple(value)
+    items = check.as_tuple(value)
     if isinstance(items, tuple) and all(isinstance(i, Interaction) for i in items):
         return tuple(sorted(items, key=_interaction_order))
     return items
@@ -562,7 +557,7 @@ class Lead(_Serializable):
     """The qualification checklist."""
     stage: str | None = attrs.field(default=None, converter=check.clean_text, validator=_check_stage)
     """The lifecycle stage, or ``None`` before the lead enters a pipeline."""
-    history: tuple[StageChange, ...] = attrs.field(default=(), converter=_as_tuple, validator=_check_history)
+    history: tuple[StageChange, ...] = attrs.field(default=(), converter=check.as_tuple, validator=_check_history)
     """Stage changes, oldest first; each starts where the previous one ended."""
 
     def with_interaction(self, interaction: Interaction) -> Self:

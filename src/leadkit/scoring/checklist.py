@@ -108,10 +108,6 @@ def _check_items(instance: Checklist, attribute: attrs.Attribute[Any], value: An
         raise ValidationError.at((attribute.name,), "at least one item with a weight above 0", value)
 
 
-def _as_tuple(items: Any) -> Any:
-    return tuple(items) if isinstance(items, list) else items
-
-
 @attrs.frozen(kw_only=True)
 class Checklist:
     """A qualification framework: criteria, weights, gates and the policy to qualify.
@@ -125,7 +121,7 @@ class Checklist:
 
     name: str = attrs.field(validator=check.text)
     """The framework's name (``BANT``, ``MEDDIC`` …)."""
-    items: tuple[ChecklistItem, ...] = attrs.field(converter=_as_tuple, validator=_check_items)
+    items: tuple[ChecklistItem, ...] = attrs.field(converter=check.as_tuple, validator=_check_items)
     """The criteria, in the order they are asked."""
     min_met: int = attrs.field(default=0)
     """To qualify, at least this many criteria met (required ones included)."""

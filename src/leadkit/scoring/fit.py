@@ -109,6 +109,14 @@ def _listing(items: Iterable[str]) -> str:
     return ", ".join(items)
 
 
+def _one_of(label: str, value: str | None, found: bool, wanted: Iterable[str]) -> tuple[bool, str]:
+    """Match and reason for a value that should be one of ``wanted``."""
+    if value is None:
+        return False, f"no {label} known"
+    verdict = "is one of" if found else "is not one of"
+    return found, f"{label} {value} {verdict} {_listing(wanted)}"
+
+
 def _size_range(low: int | None, high: int | None) -> str:
     if low is not None and high is not None:
         return f"within {low:,} to {high:,}"
@@ -218,11 +226,8 @@ class PersonaFitScorer:
 
     def _industry(self, lead: Lead, _: float) -> tuple[bool, str]:
         industry = lead.company.industry
-        if industry is None:
-            return False, "no industry known"
-        if _fold(industry) in self._industries:
-            return True, f"industry {industry} is one of {_listing(self.persona.industries)}"
-        return False, f"industry {industry} is not one of {_listing(self.persona.industries)}"
+        folded = None if industry is None else _fold(industry)
+        return _one_of("industry", industry, folded in self._industries, self.persona.industries)
 
     def _title(self, lead: Lead, _: float) -> tuple[bool, str]:
         title = lead.contact.title
@@ -246,11 +251,7 @@ class PersonaFitScorer:
 
     def _country(self, lead: Lead, _: float) -> tuple[bool, str]:
         country = lead.company.country
-        if country is None:
-            return False, "no country known"
-        if country in self._countries:
-            return True, f"country {country} is one of {_listing(self.persona.countries)}"
-        return False, f"country {country} is not one of {_listing(self.persona.countries)}"
+        return _one_of("country", country, country in self._countries, self.persona.countries)
 
     def _channel(self, lead: Lead, now: float) -> tuple[bool, str]:
         for interaction in lead.interactions:  # sorted by time
