@@ -71,6 +71,8 @@ class Score:
     """What the value is made of, in the order the scorer produced them."""
     value: float = attrs.field(init=False)
     """The exact sum of the contributions' points."""
+    matched: str | None = attrs.field(default=None, kw_only=True)
+    """What the lead was measured against, when the scorer chose it (the best-fitting persona)."""
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "value", math.fsum(c.points for c in self.contributions))
@@ -83,6 +85,7 @@ class Score:
         *,
         floor: float | None = None,
         cap: float | None = None,
+        matched: str | None = None,
     ) -> Score:
         """A score whose total is kept within ``[floor, cap]`` by a recorded contribution.
 
@@ -102,7 +105,7 @@ class Score:
         elif cap is not None and raw > cap:
             adjustment = _adjustment(points, cap, up=False)
             items += (Contribution("cap", adjustment, f"{scorer}.cap", f"limited to the cap of {cap:g}"),)
-        return cls(scorer, items)
+        return cls(scorer, items, matched=matched)
 
     def top(self, n: int = 3) -> tuple[Contribution, ...]:
         """The ``n`` contributions that weigh most (largest absolute points first)."""
@@ -110,7 +113,8 @@ class Score:
 
     def __str__(self) -> str:
         parts = ", ".join(f"{c.label} {c.points:+.3g}" for c in self.contributions)
-        return f"{self.scorer} {self.value:.3g}" + (f" = {parts}" if parts else "")
+        head = f"{self.scorer} {self.value:.3g}" + (f" ({self.matched})" if self.matched else "")
+        return head + (f" = {parts}" if parts else "")
 
     def _repr_html_(self) -> str:
         rows = "".join(
@@ -119,7 +123,9 @@ class Score:
             for c in self.contributions
         )
         return (
-            f"<table><caption>{html.escape(self.scorer)}: {self.value:.2f}</caption>"
+            f"<table><caption>{html.escape(self.scorer)}: {self.value:.2f}"
+            + (f" ({html.escape(self.matched)})" if self.matched else "")
+            + "</caption>"
             f"<thead><tr><th>contribution</th><th>points</th><th>why</th></tr></thead>"
             f"<tbody>{rows}</tbody></table>"
         )

@@ -32,6 +32,11 @@ __all__ = ["DEFAULT_SIGNALS", "EngagementScorer", "EngagementState", "Frequency"
 _DAY = 86_400.0
 
 
+def _ago(seconds: float) -> str:
+    text = _days(seconds)
+    return text if text == "today" else f"{text} ago"
+
+
 def _days(seconds: float) -> str:
     days = seconds / _DAY
     return f"{days:.0f} days" if days >= 1.5 else ("1 day" if days >= 0.5 else "today")
@@ -250,7 +255,7 @@ def _score(scorer: EngagementScorer, slots: Mapping[str, Sequence[Any]], now: fl
         skipped = f"; {slot[_SKIPPED]} more not counted (frequency limit)" if slot[_SKIPPED] else ""
         reason = (
             f"{slot[_COUNTED]} x {kind} at {rule.points:g} points each, half-life {rule.half_life / _DAY:g} days,"
-            f" last {_days(now - slot[_REF])} ago{skipped}"
+            f" last {_ago(now - slot[_REF])}{skipped}"
         )
         contributions.append(Contribution(f"{kind} x{slot[_COUNTED]}", points, f"{scorer.name}.{kind}", reason))
     contributions.sort(key=lambda c: (-abs(c.points), c.label))

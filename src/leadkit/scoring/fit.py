@@ -30,7 +30,7 @@ from leadkit.errors import ValidationError
 from leadkit.model import Lead, Persona
 from leadkit.scoring.base import Contribution, Score, check_as_of
 
-__all__ = ["DEFAULT_FIT_WEIGHTS", "FIT_DIMENSIONS", "PersonaFitScorer"]
+__all__ = ["DEFAULT_FIT_WEIGHTS", "FIT_DIMENSIONS", "BestPersonaFitScorer", "PersonaFitScorer"]
 
 FIT_DIMENSIONS = ("industry", "title", "company_size", "country", "channel", "pain_points")
 """The dimensions a lead is compared with a persona on, in the order they are reported."""
@@ -215,12 +215,13 @@ class PersonaFitScorer:
         """The fit of ``lead`` with the persona at ``as_of`` (see the class docs)."""
         now = check_as_of(as_of).timestamp()
         if not self._counted:
-            return Score(self.name, [Contribution("any", 100.0, f"{self.name}.any", self._reason)])
+            any_ = Contribution("any", 100.0, f"{self.name}.any", self._reason)
+            return Score(self.name, [any_], matched=self.persona.name)
         contributions = []
         for dim, points in self._counted:
             matched, reason = _MATCHERS[dim](self, lead, now)
             contributions.append(Contribution(dim, points if matched else 0.0, f"{self.name}.{dim}", reason))
-        return Score(self.name, contributions)  # within [0, 100]: see _points
+        return Score(self.name, contributions, matched=self.persona.name)  # within [0, 100]: see _points
 
     # One matcher per dimension: (matched, reason). Only called for dimensions the persona specifies.
 
@@ -298,3 +299,65 @@ _MATCHERS: Mapping[str, Callable[[PersonaFitScorer, Lead, float], tuple[bool, st
     "channel": PersonaFitScorer._channel,
     "pain_points": PersonaFitScorer._pain_point,
 }
+
+
+def _personas(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(Persona.from_dict(item) if isinstance(item, Mapping) else item for item in value)
+    return value
+
+
+def _check_personas(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, tuple) or not value:
+        raise ValidationError.at((attribute.name,), "a non-empty list of Persona", value)
+    names: set[str] = set()
+    for i, persona in enumerate(value):
+        if not isinstance(persona, Persona):
+            raise ValidationError.at((attribute.name, i), "a Persona", persona)
+        if persona.name in names:
+            raise ValidationError.at((attribute.name, i, "name"), "a name no other persona uses", persona.name)
+        names.add(persona.name)
+
+
+@attrs.frozen
+class BestPersonaFitScorer:
+    """Scores a lead against several personas and keeps the one it fits best.
+
+    The score is the best persona's `PersonaFitScorer` score (the first listed
+    wins a tie), and ``Score.matched`` names that persona.
+
+    Examples:
+        >>> from datetime import datetime, timezone
+        >>> from leadkit import Company, Lead, Persona
+        >>> scorer = BestPersonaFitScorer(
+        ...     [Persona(name="Banks", industries=["Banking"]), Persona(name="Shops", industries=["Retail"])]
+        ... )
+        >>> t = datetime(2026, 11, 1, tzinfo=timezone.utc)
+        >>> print(scorer.score(Lead(id="a", created_at=t, company=Company(industry="retail")), as_of=t))
+        fit 100 (Shops) = industry +100
+    """
+
+    personas: tuple[Persona, ...] = attrs.field(converter=_personas, validator=_check_personas)
+    """The personas to compare with, in order of preference for ties."""
+    weights: Mapping[str, float] = attrs.field(
+        default=DEFAULT_FIT_WEIGHTS, converter=_weights, validator=_check_weights
+    )
+    """Fit dimension to weight, as for `PersonaFitScorer`."""
+    name: str = attrs.field(default="fit", validator=check.text)
+    """The scorer's name, prefixing its contributions' sources."""
+    _scorers: tuple[PersonaFitScorer, ...] = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        scorers = tuple(PersonaFitScorer(p, self.weights, self.name) for p in self.personas)
+        object.__setattr__(self, "_scorers", scorers)
+
+    def score(self, lead: Lead, *, as_of: datetime) -> Score:
+        """The fit of ``lead`` with the persona it fits best."""
+        check_as_of(as_of)
+        best: Score | None = None
+        for scorer in self._scorers:
+            score = scorer.score(lead, as_of=as_of)
+            if best is None or score.value > best.value:
+                best = score
+        assert best is not None  # personas is never empty
+        return best
