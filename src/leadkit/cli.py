@@ -1,24 +1,41 @@
-"""The ``leadkit`` command line: ``leadkit demo`` and ``leadkit validate FILE``."""
+"""The ``leadkit`` command line: demo, validate, score and explain.
+
+Exit status: 0 when all went well, 1 when some rows of a leads file are
+invalid (the valid ones are still processed), 2 when the input cannot be used
+at all (a missing file, an invalid model, a bad option). Errors print as one
+line; ``--debug`` shows the traceback too.
+"""
 
 from __future__ import annotations
 
 import argparse
+import csv
+import io
+import json
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from typing import TextIO
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
 
 from leadkit._io import LeadBatch, read_leads
 from leadkit.contact import dedupe, is_contactable
-from leadkit.datasets import load_sample_leads, load_sample_personas, sample_leads_path
-from leadkit.errors import LeadkitError
+from leadkit.datasets import SAMPLE_AS_OF, load_sample_leads, load_sample_personas, sample_leads_path
+from leadkit.errors import ConfigError, LeadkitError, ValidationError
+
+if TYPE_CHECKING:
+    from leadkit.model import Lead
+    from leadkit.scoring import Qualification, ScoringModel
+
+_FORMATS = ("table", "csv", "json")
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[object]], indent: str = "  ") -> str:
     """A plain-text table; numbers right-aligned, text left-aligned."""
-    cells = [[str(c) for c in headers], *[[str(c) for c in row] for row in rows]]
+    cells = [[str(c) for c in headers], *[[_cell(c) for c in row] for row in rows]]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    numeric = [all(isinstance(row[i], int) for row in rows) for i in range(len(headers))]
+    numeric = [all(isinstance(row[i], (int, float)) for row in rows) for i in range(len(headers))]
 
     def line(row: Sequence[str]) -> str:
         parts = [c.rjust(w) if num else c.ljust(w) for c, w, num in zip(row, widths, numeric, strict=True)]
@@ -28,12 +45,41 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[object]], indent: str
     return "\n".join([line(cells[0]), rule, *(line(r) for r in cells[1:])])
 
 
+def _cell(value: object) -> str:
+    return f"{value:.1f}" if isinstance(value, float) else str(value)
+
+
 def _problems_report(batch: LeadBatch, out: TextIO) -> None:
     for problem in batch.problems:
         print(f"    {problem}", file=out)
 
 
+def _flags(q: Qualification) -> str:
+    return ", ".join(name for name, on in (("MQL", q.mql), ("sales-ready", q.sales_ready)) if on) or "-"
+
+
+def _top(q: Qualification, n: int = 3) -> str:
+    """The ``n`` contributions that weigh most in the total, as ``label +points``."""
+    items: list[tuple[float, str]] = []
+    for part, score in zip(q.breakdown.contributions, q.scores.values(), strict=True):
+        weight = part.points / score.value if score.value else 0.0
+        items.extend((weight * c.points, c.label) for c in score.contributions)
+    items.sort(key=lambda item: -abs(item[0]))
+    return ", ".join(f"{label} {points:+.0f}" for points, label in items[:n] if round(points))
+
+
+def _ranking(qualifications: Sequence[Qualification], limit: int | None = None) -> str:
+    ranked = sorted(qualifications, key=lambda q: -q.total)[:limit]
+    rows = [
+        [i, q.lead_id, q.persona or "-", q.rating, str(q.temperature), _flags(q), q.total, _top(q)]
+        for i, q in enumerate(ranked, 1)
+    ]
+    return _table(["#", "lead", "persona", "grade", "temperature", "flags", "total", "top reasons"], rows)
+
+
 def _demo(out: TextIO) -> int:
+    from leadkit.scoring import default_model
+
     batch = load_sample_leads()
     result = dedupe(batch.leads)
     leads = result.leads
@@ -91,10 +137,44 @@ def _demo(out: TextIO) -> int:
     print("", file=out)
     personas = load_sample_personas()
     print(f"Personas in the sample ({len(personas)}): " + "; ".join(p.name for p in personas), file=out)
+    print("", file=out)
+
+    model = default_model()
+    qualifications = model.qualify_many(contactable, as_of=SAMPLE_AS_OF)
+    print(f"5. Ranking with the default model, as of {SAMPLE_AS_OF.isoformat()} (top 15)", file=out)
+    print(_ranking(qualifications, 15), file=out)
+    temperatures = Counter(str(q.temperature) for q in qualifications)
+    print(
+        f"  {len(qualifications)} contactable leads: {sum(q.mql for q in qualifications)} MQL,"
+        f" {sum(q.sales_ready for q in qualifications)} sales-ready;"
+        f" {temperatures['hot']} hot, {temperatures['warm']} warm, {temperatures['cold']} cold.",
+        file=out,
+    )
+    print("  Explain one: leadkit explain FILE --id ID (the sample file is above).", file=out)
     return 0
 
 
+def _is_model(path: str) -> bool:
+    """True for a YAML file whose top level looks like a scoring model (version and scorers keys)."""
+    if Path(path).suffix.lower() not in (".yaml", ".yml"):
+        return False
+    from leadkit import _yaml
+
+    try:
+        data = _yaml.load(Path(path).read_bytes()).data
+    except (OSError, ValidationError):
+        return False  # reported by the leads reader, with its own message
+    return isinstance(data, dict) and ("scorers" in data or "version" in data)
+
+
 def _validate(path: str, *, strict: bool, out: TextIO) -> int:
+    if _is_model(path):
+        from leadkit.scoring import load_model
+
+        model = load_model(path)
+        names = ", ".join(f"{s.name}" for s in model.scorers)
+        print(f"{path}: a valid scoring model {model.name!r} with {len(model.scorers)} scorers ({names})", file=out)
+        return 0
     batch = read_leads(path, strict=strict, errors="collect")
     print(
         f"{path}: read {batch.read}, valid {len(batch.leads)}, invalid {len(batch.failed_rows)}",
@@ -104,28 +184,153 @@ def _validate(path: str, *, strict: bool, out: TextIO) -> int:
     return 1 if batch.problems else 0
 
 
+def _as_of(text: str | None) -> datetime:
+    if text is None:
+        return datetime.now(timezone.utc)  # the command line is the one place that may read the clock
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+    except ValueError:
+        raise ValidationError.at(
+            ("--as-of",), "an ISO 8601 date-time with offset (2026-12-01T09:00:00+00:00)", text
+        ) from None
+    if moment.tzinfo is None:
+        raise ValidationError.at(
+            ("--as-of",), "a date-time with its UTC offset (2026-12-01T09:00:00+00:00)", text, reason="naive datetime"
+        )
+    return moment
+
+
+def _model(path: str | None) -> ScoringModel:
+    from leadkit.scoring import default_model, load_model
+
+    return default_model() if path is None else load_model(path)
+
+
+def _read(path: str, *, strict: bool, err: TextIO) -> LeadBatch:
+    batch = read_leads(path, strict=strict, errors="collect")
+    if batch.problems:
+        print(f"leadkit: {len(batch.failed_rows)} of {batch.read} rows are invalid and were not scored:", file=err)
+        _problems_report(batch, err)
+    return batch
+
+
+def _record(q: Qualification) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "lead": q.lead_id,
+        "as_of": q.as_of.isoformat(),
+        "persona": q.persona,
+        "rating": q.rating,
+        "grade": q.grade,
+        "band": q.band,
+        "temperature": str(q.temperature),
+        "mql": q.mql,
+        "sales_ready": q.sales_ready,
+        "fit": q.fit,
+        "engagement": q.engagement,
+        "total": q.total,
+    }
+    record |= {f"score.{name}": score.value for name, score in q.scores.items()}
+    record["reasons"] = list(q.reasons)
+    return record
+
+
+def _score(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    model = _model(args.model)
+    as_of = _as_of(args.as_of)
+    batch = _read(args.path, strict=not args.lenient, err=err)
+    qualifications = model.qualify_many(batch.leads, as_of=as_of)
+    if args.format == "table":
+        print(
+            f"{args.path}: {len(qualifications)} leads scored with model {model.name!r} as of {as_of.isoformat()}",
+            file=out,
+        )
+        print(_ranking(qualifications), file=out)
+    elif args.format == "json":
+        json.dump([_record(q) for q in qualifications], out, indent=2)
+        print(file=out)
+    else:
+        records = [_record(q) for q in qualifications]
+        buffer = io.StringIO()
+        headers = list(records[0]) if records else ["lead", "total"]
+        writer = csv.DictWriter(buffer, fieldnames=headers, lineterminator="\n")
+        writer.writeheader()
+        for record in records:
+            writer.writerow(record | {"reasons": " | ".join(record["reasons"])})
+        out.write(buffer.getvalue())
+    return 1 if batch.problems else 0
+
+
+def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    model = _model(args.model)
+    as_of = _as_of(args.as_of)
+    batch = _read(args.path, strict=not args.lenient, err=err)
+    found: Lead | None = next((lead for lead in batch.leads if lead.id == args.id), None)
+    if found is None:
+        import difflib
+
+        close = difflib.get_close_matches(args.id, [lead.id for lead in batch.leads], n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise ConfigError.at(
+            ("--id",),
+            f"the id of one of the {len(batch.leads)} valid leads in {args.path}",
+            args.id,
+            reason="no such lead" + hint,
+        )
+    print(model.qualify(found, as_of=as_of), file=out)
+    return 1 if batch.problems else 0
+
+
 def _parser() -> argparse.ArgumentParser:
     from leadkit import __version__
 
-    parser = argparse.ArgumentParser(prog="leadkit", description="Lead-qualification primitives.")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks of errors")
+    parser = argparse.ArgumentParser(prog="leadkit", description="Lead-qualification primitives.", parents=[common])
     parser.add_argument("--version", action="version", version=f"leadkit {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    commands.add_parser("demo", help="validate, de-duplicate and summarise the bundled sample leads")
-    validate = commands.add_parser("validate", help="check a leads file (.json, .jsonl, .yaml) and list its problems")
+    commands.add_parser(
+        "demo", parents=[common], help="validate, de-duplicate, summarise and rank the bundled sample leads"
+    )
+    validate = commands.add_parser(
+        "validate", parents=[common], help="check a leads file (.json, .jsonl, .yaml) or a scoring model (.yaml)"
+    )
     validate.add_argument("path", help="the file to check")
     validate.add_argument(
         "--lenient", action="store_true", help="keep unknown fields in attributes instead of reporting them"
     )
+    for name, text in (
+        ("score", "score every lead of a file and rank them"),
+        ("explain", "show every point of one lead's qualification"),
+    ):
+        command = commands.add_parser(name, parents=[common], help=text)
+        command.add_argument("path", help="the leads file (.json, .jsonl, .yaml)")
+        if name == "explain":
+            command.add_argument("--id", required=True, help="the id of the lead to explain")
+        command.add_argument("--model", help="a scoring model YAML file (default: the model shipped with leadkit)")
+        command.add_argument("--as-of", help="score as of this ISO 8601 date-time with offset (default: now, in UTC)")
+        if name == "score":
+            command.add_argument(
+                "--format", choices=_FORMATS, default="table", help="table (ranked), csv or json (in file order)"
+            )
+        command.add_argument("--lenient", action="store_true", help="keep unknown fields in attributes")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status (0 ok, 1 invalid data, 2 unusable input)."""
+    """Run the command line; returns the exit status (0 ok, 1 invalid rows, 2 unusable input)."""
     args = _parser().parse_args(argv)
+    out, err = sys.stdout, sys.stderr
     try:
         if args.command == "demo":
-            return _demo(sys.stdout)
-        return _validate(args.path, strict=not args.lenient, out=sys.stdout)
+            return _demo(out)
+        if args.command == "validate":
+            return _validate(args.path, strict=not args.lenient, out=out)
+        if args.command == "score":
+            return _score(args, out, err)
+        return _explain(args, out, err)
     except LeadkitError as exc:
-        print(f"leadkit: error: {exc}", file=sys.stderr)
+        if getattr(args, "debug", False):
+            raise
+        message = str(exc).replace("\n", " ")
+        print(f"leadkit: error: {message}", file=err)
         return 2

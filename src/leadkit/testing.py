@@ -44,7 +44,24 @@ from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402 - after the friendly import check
 
 from leadkit.errors import ValidationError  # noqa: E402
-from leadkit.scoring import Score, Scorer  # noqa: E402
+from leadkit.scoring import (  # noqa: E402
+    FIELD_PATHS,
+    OPERATORS,
+    AllOf,
+    AnyOf,
+    BANTScorer,
+    Condition,
+    EngagementScorer,
+    FieldCondition,
+    InteractionCondition,
+    Not,
+    PersonaFitScorer,
+    Rule,
+    RuleScorer,
+    Score,
+    Scorer,
+    ScoringModel,
+)
 
 if TYPE_CHECKING:
     from hypothesis.strategies import SearchStrategy
@@ -54,6 +71,7 @@ __all__ = [
     "bants",
     "check_scorer",
     "companies",
+    "conditions",
     "contacts",
     "criteria",
     "emails",
@@ -63,6 +81,8 @@ __all__ = [
     "leads",
     "personas",
     "phones",
+    "rules",
+    "scoring_models",
     "texts",
 ]
 
@@ -260,6 +280,103 @@ def leads(
         bant=draw(bants()),
         stage=stage,
         history=changes,
+    )
+
+
+_SCALARS = st.one_of(texts(max_size=12), st.integers(-1000, 1000), st.floats(-1e6, 1e6, allow_nan=False), st.booleans())
+_NUMBERS = st.one_of(st.integers(-(10**6), 10**6), st.floats(-1e6, 1e6, allow_nan=False))
+_PATTERNS = st.sampled_from([r"^[a-z]+$", r"@example[.]com$", r"\b(head|lead)\b", r"engineer|developer", r"\d{4}"])
+
+
+@st.composite
+def _field_conditions(draw: st.DrawFn) -> FieldCondition:
+    path = draw(st.sampled_from(FIELD_PATHS[:-1]) | _labels().map(lambda key: f"attributes.{key}"))
+    op = draw(st.sampled_from(OPERATORS))
+    value: Any
+    scalar = st.sampled_from([s.value for s in CriterionStatus]) if path.startswith("bant.") else _SCALARS
+    if op in ("eq", "ne", "contains"):
+        value = draw(scalar)
+    elif op in ("in", "not_in"):
+        value = draw(st.lists(scalar, min_size=1, max_size=4))
+    elif op in ("gt", "gte", "lt", "lte"):
+        value = draw(_NUMBERS)
+    elif op == "between":
+        value = sorted(draw(st.lists(_NUMBERS, min_size=2, max_size=2)))
+    elif op == "matches":
+        value = draw(_PATTERNS)
+    else:
+        value = draw(st.booleans())
+    return FieldCondition(path, op, value)
+
+
+def _interaction_conditions() -> SearchStrategy[InteractionCondition]:
+    return st.builds(
+        InteractionCondition,
+        kinds=st.lists(st.sampled_from([k.value for k in InteractionKind]), min_size=1, max_size=3, unique=True),
+        at_least=st.integers(1, 5),
+        within=st.none() | st.timedeltas(min_value=timedelta(hours=1), max_value=timedelta(days=400)),
+        channel=st.none() | st.sampled_from(["web", "email", "chat", "event"]),
+    )
+
+
+def conditions(*, max_depth: int = 2) -> SearchStrategy[Condition]:
+    """Rule conditions of every form, nested up to ``max_depth``.
+
+    Fields with every operator, interaction counts, and all / any / not.
+    """
+    leaf: SearchStrategy[Condition] = st.one_of(_field_conditions(), _interaction_conditions())
+    return st.recursive(
+        leaf,
+        lambda inner: st.one_of(
+            st.lists(inner, min_size=1, max_size=3).map(AllOf),
+            st.lists(inner, min_size=1, max_size=3).map(AnyOf),
+            inner.map(Not),
+        ),
+        max_leaves=2**max_depth,
+    )
+
+
+def rules(*, min_size: int = 0, max_size: int = 6) -> SearchStrategy[tuple[Rule, ...]]:
+    """Lists of rules with unique names and points from -50 to 50."""
+    rule = st.builds(
+        Rule,
+        name=texts(max_size=20),
+        when=conditions(),
+        points=st.floats(-50, 50, allow_nan=False) | st.integers(-50, 50),
+        reason=st.just("") | texts(max_size=30),
+    )
+    return st.lists(rule, min_size=min_size, max_size=max_size, unique_by=lambda r: r.name).map(tuple)
+
+
+@st.composite
+def scoring_models(draw: st.DrawFn) -> ScoringModel:
+    """Scoring models made of the built-in scorers, with random weights, sides and thresholds."""
+    candidates: list[Scorer] = [
+        RuleScorer(rules=draw(rules()), name="rules"),
+        EngagementScorer(),
+        BANTScorer(),
+        PersonaFitScorer(draw(personas())),
+    ]
+    chosen = draw(st.lists(st.sampled_from(candidates), min_size=1, max_size=4, unique_by=lambda s: s.name))
+    names = [s.name for s in chosen]
+    sides = draw(st.lists(st.sampled_from(["fit", "engagement", None]), min_size=len(names), max_size=len(names)))
+    weights = draw(st.dictionaries(st.sampled_from(names), st.floats(0, 3, allow_nan=False), max_size=len(names)))
+
+    def descending(count: int) -> list[float]:
+        values = draw(st.lists(st.integers(0, 200), min_size=count, max_size=count, unique=True))
+        return sorted(values, reverse=True)
+
+    return ScoringModel(
+        scorers=chosen,
+        weights=weights,
+        fit=[n for n, side in zip(names, sides, strict=True) if side == "fit"],
+        engagement=[n for n, side in zip(names, sides, strict=True) if side == "engagement"],
+        grades=descending(3),
+        bands=descending(3),
+        temperature=descending(2),
+        mql_total=draw(st.integers(0, 200)),
+        mql_grades=draw(st.lists(st.sampled_from(["A", "B", "C", "D"]), unique=True)),
+        hand_raiser_window=draw(st.none() | st.timedeltas(min_value=timedelta(hours=1), max_value=timedelta(days=90))),
     )
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from pathlib import Path
 
 from leadkit._io import LeadBatch, read_leads
 from leadkit.model import Persona
 
-__all__ = ["load_sample_leads", "load_sample_personas", "sample_leads_path"]
+__all__ = ["SAMPLE_AS_OF", "load_sample_leads", "load_sample_personas", "sample_leads_path"]
+
+SAMPLE_AS_OF = datetime(2026, 12, 21, tzinfo=timezone.utc)
+"""The moment the sample was exported: after its last interaction. Score the sample as of then."""
 
 _HERE = Path(__file__).resolve().parent
 

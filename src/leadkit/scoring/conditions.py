@@ -355,10 +355,8 @@ def _as_condition(value: Any) -> Any:
 
 
 def _check_condition(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, _CONDITION_TYPES):
-        raise _error(
-            (attribute.name,), "a condition (FieldCondition, InteractionCondition, AllOf, AnyOf or Not)", value
-        )
+    if not isinstance(value, Condition):
+        raise _error((attribute.name,), "a condition (a mapping such as {'field': ..., 'eq': ...})", value)
 
 
 def _conditions(value: Any) -> Any:
@@ -371,7 +369,7 @@ def _check_conditions(_: Any, attribute: attrs.Attribute[Any], value: Any) -> No
     if not isinstance(value, tuple) or not value:
         raise _error((attribute.name,), "a non-empty list of conditions", value)
     for i, item in enumerate(value):
-        if not isinstance(item, _CONDITION_TYPES):
+        if not isinstance(item, Condition):
             raise _error((attribute.name, i), "a condition", item)
 
 
@@ -741,7 +739,6 @@ class Not:
         return lambda lead, now: not test(lead, now)
 
 
-_CONDITION_TYPES = (FieldCondition, InteractionCondition, AllOf, AnyOf, Not)
 _FORMS = ("field", "interaction", "all", "any", "not")
 _INTERACTION_KEYS = ("interaction", "at_least", "within", "channel")
 

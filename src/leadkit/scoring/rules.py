@@ -25,14 +25,8 @@ __all__ = ["Rule", "RuleScorer"]
 
 
 def _condition(value: Any) -> Any:
-    return parse_condition(value, ("when",)) if isinstance(value, Mapping) else value
-
-
-def _check_condition(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, Condition):
-        raise ValidationError.at(
-            (attribute.name,), "a condition (a mapping such as {'field': ..., 'eq': ...}, or a condition object)", value
-        )
+    # Anything but a condition object is read as the data form, so errors come from one place.
+    return value if isinstance(value, Condition) else parse_condition(value, ("when",))
 
 
 @attrs.frozen(kw_only=True)
@@ -49,7 +43,7 @@ class Rule:
 
     name: str = attrs.field(converter=check.clean_text, validator=check.text)
     """The rule's name, unique within its scorer; contributions are labelled with it."""
-    when: Condition = attrs.field(converter=_condition, validator=_check_condition)
+    when: Condition = attrs.field(converter=_condition)
     """The condition that gives the points."""
     points: float = attrs.field(validator=check.finite_number(optional=False))
     """Points given when the condition holds; negative points take away."""

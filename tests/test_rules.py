@@ -1,0 +1,437 @@
+"""Conditions, rules and the rule scorer."""
+
+from __future__ import annotations
+
+import pickle
+import time
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from leadkit import (
+    BANT,
+    FIELD_PATHS,
+    OPERATORS,
+    AllOf,
+    AnyOf,
+    Company,
+    ConfigError,
+    Contact,
+    FieldCondition,
+    Interaction,
+    InteractionCondition,
+    Lead,
+    LeadkitError,
+    Not,
+    Rule,
+    RuleScorer,
+    ValidationError,
+    parse_condition,
+    parse_duration,
+)
+from leadkit.scoring.conditions import MAX_MATCH_LENGTH, format_duration, regex_problem
+from leadkit.testing import check_scorer, conditions, interactions, json_values, leads, rules
+
+T = datetime(2026, 11, 1, tzinfo=timezone.utc)
+DAY = timedelta(days=1)
+AS_OF = datetime(2100, 1, 1, tzinfo=timezone.utc)
+EMPTY = Lead(id="empty", created_at=T)
+FULL = Lead(
+    id="full",
+    created_at=T,
+    contact=Contact(name="Ada", email="ada@bank.example", title="Head of Data"),
+    company=Company(name="Bank", industry="Banking", employees=1200, country="DE", annual_revenue=5e6),
+    source="web_form",
+    attributes={"segment": "analyst", "year": 2025, "tags": ["python", "sql"], "utm": {"campaign": "autumn"}},
+    bant=BANT(budget="yes", need="partial"),
+    stage="mql",
+)
+
+
+OPERATOR_CASES: list[tuple[dict[str, Any], bool]] = [
+    ({"field": "company.industry", "eq": "banking"}, True),  # case-insensitive
+    ({"field": "company.industry", "eq": " BANKING "}, True),
+    ({"field": "company.industry", "eq": "retail"}, False),
+    ({"field": "company.industry", "ne": "retail"}, True),
+    ({"field": "company.industry", "ne": "Banking"}, False),
+    ({"field": "company.country", "in": ["de", "fr"]}, True),
+    ({"field": "company.country", "in": ["fr"]}, False),
+    ({"field": "company.country", "not_in": ["fr"]}, True),
+    ({"field": "company.country", "not_in": ["DE"]}, False),
+    ({"field": "company.employees", "gt": 1200}, False),
+    ({"field": "company.employees", "gte": 1200}, True),
+    ({"field": "company.employees", "lt": 1200}, False),
+    ({"field": "company.employees", "lt": 1201}, True),
+    ({"field": "company.employees", "gte": 1201}, False),
+    ({"field": "company.employees", "lte": 1199}, False),
+    ({"field": "contact.email", "missing": True}, False),
+    ({"field": "company.employees", "lte": 1200}, True),
+    ({"field": "company.employees", "between": [1000, 1200]}, True),
+    ({"field": "company.employees", "between": [1201, 5000]}, False),
+    ({"field": "company.annual_revenue", "gt": 1e6}, True),
+    ({"field": "contact.title", "contains": "of data"}, True),
+    ({"field": "contact.title", "contains": "engineer"}, False),
+    ({"field": "attributes.tags", "contains": "SQL"}, True),  # a list holds an element
+    ({"field": "attributes.tags", "contains": "java"}, False),
+    ({"field": "contact.email", "matches": "@bank[.]example$"}, True),
+    ({"field": "contact.title", "matches": "^head"}, True),  # case-insensitive search
+    ({"field": "contact.title", "matches": "^data"}, False),
+    ({"field": "contact.phone", "missing": True}, True),
+    ({"field": "contact.phone", "exists": True}, False),
+    ({"field": "contact.email", "exists": True}, True),
+    ({"field": "contact.email", "exists": False}, False),
+    ({"field": "source", "eq": "web_form"}, True),
+    ({"field": "stage", "eq": "MQL"}, True),
+    ({"field": "id", "eq": "full"}, True),
+    ({"field": "bant.budget", "eq": "yes"}, True),
+    ({"field": "bant.need", "in": ["yes", "partial"]}, True),
+    ({"field": "bant.timeline", "eq": "unknown"}, True),
+    ({"field": "attributes.segment", "eq": "Analyst"}, True),
+    ({"field": "attributes.year", "between": [2024, 2026]}, True),
+    ({"field": "attributes.utm.campaign", "eq": "autumn"}, True),  # nested custom field
+    ({"field": "attributes.utm.medium", "exists": True}, False),
+]
+
+
+def holds(data: dict[str, Any], lead: Lead = FULL, as_of: datetime = T) -> bool:
+    return Rule(name="r", when=data, points=1).matches(lead, as_of=as_of)
+
+
+class TestOperators:
+    @pytest.mark.parametrize(("data", "expected"), OPERATOR_CASES)
+    def test_operator(self, data: dict[str, Any], expected: bool) -> None:
+        """Each operator does what the YAML reference says."""
+        assert holds(data) is expected
+
+    def test_every_operator_is_exercised(self) -> None:
+        """The example table covers every operator, each both matching and not."""
+        seen = {(next(k for k in data if k != "field"), expected) for data, expected in OPERATOR_CASES}
+        assert seen == {(op, outcome) for op in OPERATORS for outcome in (True, False)}
+
+    @pytest.mark.parametrize(
+        "data",
+        [
+            {"field": "attributes.year", "eq": "2025"},  # text is not a number
+            {"field": "attributes.year", "eq": True},  # a boolean is not a number
+            {"field": "attributes.segment", "gt": 1},  # text does not compare with numbers
+            {"field": "attributes.tags", "eq": "python"},  # a list is not its element
+            {"field": "attributes.utm", "contains": "autumn"},  # nor is a mapping
+        ],
+    )
+    def test_types_do_not_mix(self, data: dict[str, Any]) -> None:
+        """Numbers compare only with numbers, and booleans are not numbers."""
+        assert not holds(data)
+
+    @given(op=st.sampled_from([op for op in OPERATORS if op not in ("exists", "missing")]), data=st.data())
+    def test_missing_never_matches(self, op: str, data: st.DataObject) -> None:
+        """An absent field matches no operator, ne and not_in included."""
+        value = {
+            "in": ["x"],
+            "not_in": ["x"],
+            "between": [0, 1],
+            "gt": 0,
+            "gte": 0,
+            "lt": 0,
+            "lte": 0,
+            "matches": ".*",
+        }.get(op, "x")
+        path = data.draw(st.sampled_from([p for p in FIELD_PATHS[:-1] if not p.startswith("bant.")] + ["attributes.x"]))
+        if path == "id":
+            return
+        assert not holds({"field": path, op: value}, lead=EMPTY)
+        assert holds({"field": path, "missing": True}, lead=EMPTY)
+
+    def test_not_of_missing_is_true(self) -> None:
+        """`not` negates a condition that did not match, so it holds for a missing field."""
+        assert holds({"not": {"field": "contact.title", "contains": "student"}}, lead=EMPTY)
+
+    @given(value=json_values())
+    def test_any_custom_value_is_safe(self, value: Any) -> None:
+        """Whatever a custom field holds, every operator answers without raising."""
+        lead = Lead(id="a", created_at=T, attributes={"x": value})
+        for data in (
+            {"field": "attributes.x", "eq": 1},
+            {"field": "attributes.x", "in": ["a", 2]},
+            {"field": "attributes.x", "gte": 0},
+            {"field": "attributes.x", "between": [0, 5]},
+            {"field": "attributes.x", "contains": "a"},
+            {"field": "attributes.x", "matches": "a"},
+            {"field": "attributes.x", "exists": True},
+        ):
+            assert holds(data, lead=lead) in (True, False)
+
+
+class TestCombinators:
+    def test_all_any_not(self) -> None:
+        """all needs every condition, any one of them, not none."""
+        yes = {"field": "company.industry", "eq": "banking"}
+        no = {"field": "company.industry", "eq": "retail"}
+        assert holds({"all": [yes, yes]}) and not holds({"all": [yes, no]})
+        assert holds({"any": [no, yes]}) and not holds({"any": [no, no]})
+        assert holds({"not": no}) and not holds({"not": yes})
+
+    @given(condition=conditions(), lead=leads())
+    def test_de_morgan(self, condition: Any, lead: Lead) -> None:
+        """not(all(a, b)) == any(not a, not b), for any conditions and leads."""
+        other = FieldCondition("company.employees", "gte", 100)
+        left = Not(AllOf([condition, other])).compile()(lead, AS_OF.timestamp())
+        right = AnyOf([Not(condition), Not(other)]).compile()(lead, AS_OF.timestamp())
+        assert left == right
+
+
+class TestInteractionCondition:
+    LEAD = Lead(
+        id="a",
+        created_at=T,
+        interactions=[
+            Interaction(kind="pricing_view", at=T, channel="web"),
+            Interaction(kind="pricing_view", at=T + 10 * DAY, channel="email"),
+            Interaction(kind="demo_request", at=T + 20 * DAY, channel="web"),
+        ],
+    )
+
+    @pytest.mark.parametrize(
+        ("data", "as_of", "expected"),
+        [
+            ({"interaction": "pricing_view"}, T, True),
+            ({"interaction": "pricing_view", "at_least": 2}, T + DAY, False),
+            ({"interaction": "pricing_view", "at_least": 2}, T + 10 * DAY, True),
+            ({"interaction": "pricing_view", "at_least": 2, "within": "5d"}, T + 10 * DAY, False),
+            ({"interaction": "pricing_view", "at_least": 2, "within": "10d"}, T + 10 * DAY, True),
+            ({"interaction": "pricing_view", "channel": "email"}, T + 5 * DAY, False),
+            ({"interaction": "pricing_view", "channel": "EMAIL"}, T + 10 * DAY, True),
+            ({"interaction": ["demo_request", "free_trial"]}, T + 19 * DAY, False),
+            ({"interaction": ["demo_request", "free_trial"]}, T + 20 * DAY, True),
+            ({"interaction": "demo_request", "within": "1d"}, T + 22 * DAY, False),
+        ],
+    )
+    def test_counts(self, data: dict[str, Any], as_of: datetime, expected: bool) -> None:
+        """Kinds, counts, windows and channels; nothing after as_of counts."""
+        assert holds(data, lead=self.LEAD, as_of=as_of) is expected
+
+    @given(condition=conditions(), lead=leads(interactions=interactions()), later=interactions())
+    def test_future_interactions_change_nothing(self, condition: Any, lead: Lead, later: Interaction) -> None:
+        """An interaction after as_of never changes whether a condition holds."""
+        as_of = later.at - timedelta(seconds=1)
+        kept = lead.with_interactions(i for i in lead.interactions if i.at <= as_of)
+        test = condition.compile()
+        assert test(kept, as_of.timestamp()) == test(kept.with_interaction(later), as_of.timestamp())
+
+
+class TestParsing:
+    @given(condition=conditions())
+    def test_round_trip(self, condition: Any) -> None:
+        """parse_condition(c.to_data()) == c, and the description is stable."""
+        again = parse_condition(condition.to_data())
+        assert again == condition
+        assert again.describe() == condition.describe()
+
+    @pytest.mark.parametrize(
+        ("data", "path", "fragment"),
+        [
+            ({"field": "company.industry", "match": "x"}, "when.match", "did you mean 'matches'?"),
+            ({"field": "company.industri", "eq": "x"}, "when.field", "did you mean 'company.industry'?"),
+            ({"feild": "company.industry", "eq": "x"}, "when.feild", "did you mean 'field'?"),
+            ({"field": "company.industry"}, "when", "no operator"),
+            ({"field": "company.industry", "eq": "x", "ne": "y"}, "when", "several operators"),
+            ({"field": "company.employees", "gte": "many"}, "when.gte", "expected a number"),
+            ({"field": "company.employees", "between": [5, 1]}, "when.between", "low <= high"),
+            ({"field": "company.country", "in": []}, "when.in", "non-empty list"),
+            ({"field": "company.country", "in": [["x"]]}, "when.in[0]", "text, a number or true/false"),
+            ({"field": "bant.budget", "eq": "maybe"}, "when.eq", "criterion status"),
+            ({"field": "contact.email", "matches": "(?<=@)x"}, "when.matches", "lookahead or lookbehind"),
+            ({"field": "contact.email", "matches": "("}, "when.matches", "valid regular expression"),
+            ({"field": "x", "exists": "yes"}, "when.field", "unknown field"),
+            ({"field": "contact.email", "exists": "yes"}, "when.exists", "true or false"),
+            ({"all": []}, "when.all", "non-empty list"),
+            ({"any": [{"field": "source", "eq": "x"}, {"field": "source", "op": 1}]}, "when.any[1].op", "operator"),
+            ({"not": {"interaction": "demo_request", "at_least": 0}}, "when.not.at_least", "a whole number >= 1"),
+            ({"interaction": "demo_request", "within": "soon"}, "when.within", "a duration such as 30d"),
+            ({"interaction": "demo_request", "chanel": "web"}, "when.chanel", "did you mean 'channel'?"),
+            ({"all": [], "any": []}, "when", "ambiguous"),
+            ("source = web", "when", "a condition"),
+        ],
+    )
+    def test_errors(self, data: Any, path: str, fragment: str) -> None:
+        """A bad condition is a ConfigError naming the path, with a hint for a misspelling."""
+        with pytest.raises(ConfigError) as info:
+            Rule(name="r", when=data, points=1)
+        assert info.value.path == path
+        assert fragment in str(info.value)
+
+    @given(
+        data=st.recursive(
+            json_values(),
+            lambda inner: (
+                st.dictionaries(
+                    st.sampled_from(["field", "eq", "all", "any", "not", "interaction", "in", "x"]), inner, max_size=3
+                )
+                | st.lists(inner, max_size=3)
+            ),
+            max_leaves=12,
+        )
+    )
+    def test_fuzzed_conditions_raise_only_config_errors(self, data: Any) -> None:
+        """Whatever the data, parsing a condition returns one or raises ConfigError."""
+        try:
+            parse_condition(data)
+        except ConfigError:
+            pass
+
+
+class TestRegexes:
+    @pytest.mark.parametrize(
+        "pattern",
+        ["(a+)+$", "(a*)*b", "(x+x+)+y", "((ab)*)+", "(a|b+){2,}", "(?:a+)+", "([a-z]+)*@"],
+    )
+    def test_catastrophic_patterns_are_refused(self, pattern: str) -> None:
+        """Nested unbounded repeats, the classic catastrophic patterns, are refused at load."""
+        assert regex_problem(pattern) is not None
+
+    @pytest.mark.parametrize(
+        "pattern",
+        [
+            "(?=a)",
+            "(?!a)",
+            "(?<=a)b",
+            "(?<!a)b",
+            r"(a)\1",
+            "(?P<x>a)(?P=x)",
+            "(?>a)",
+            "a++",
+            r"a\Z",
+            "(?x)a",
+            "(?(1)a)",
+        ],
+    )
+    def test_unportable_patterns_are_refused(self, pattern: str) -> None:
+        """Syntax some engines lack is refused the same on every path."""
+        assert regex_problem(pattern) is not None
+
+    @pytest.mark.parametrize(
+        "pattern",
+        [
+            r"^(senior|lead) engineer$",
+            r"@(gmail|yahoo)[.]com$",
+            r"(?i)data",
+            r"\d{4}-\d{2}",
+            r"(ab){2,5}",
+            r"[(+*]+",
+            r"a{,3}",
+        ],
+    )
+    def test_portable_patterns_are_accepted(self, pattern: str) -> None:
+        """Everyday patterns pass."""
+        assert regex_problem(pattern) is None
+
+    def test_long_text_is_searched_up_to_the_limit(self) -> None:
+        """Only the first MAX_MATCH_LENGTH characters are searched, so time is bounded."""
+        lead = Lead(id="a", created_at=T, attributes={"x": "a" * MAX_MATCH_LENGTH + "needle"})
+        assert not holds({"field": "attributes.x", "matches": "needle"}, lead=lead)
+        start = time.perf_counter()
+        assert not holds({"field": "attributes.x", "matches": "(a|aa)b"}, lead=lead)
+        assert time.perf_counter() - start < 5  # a sanity bound, not a benchmark
+
+
+class TestDurations:
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("30d", timedelta(days=30)),
+            ("2w", timedelta(weeks=2)),
+            ("12h", timedelta(hours=12)),
+            ("1.5m", timedelta(seconds=90)),
+        ],
+    )
+    def test_parse(self, text: str, expected: timedelta) -> None:
+        """Durations read as number and unit."""
+        assert parse_duration(text) == expected
+
+    @pytest.mark.parametrize("text", ["30", "d", "-1d", "0d", "1y", 30, None, "1e400d", "9" * 30 + "w"])
+    def test_bad(self, text: object) -> None:
+        """Anything else is a ConfigError."""
+        with pytest.raises(ConfigError):
+            parse_duration(text)
+
+    @given(st.timedeltas(min_value=timedelta(microseconds=1), max_value=timedelta(days=10**6)))
+    def test_round_trip(self, value: timedelta) -> None:
+        """format_duration writes what parse_duration reads back exactly."""
+        assert parse_duration(format_duration(value)) == value
+
+
+class TestRuleScorer:
+    SCORER = RuleScorer(
+        rules=[
+            Rule(name="bank", when={"field": "company.industry", "eq": "banking"}, points=20),
+            Rule(name="big", when={"field": "company.employees", "gte": 1000}, points=10, reason="a big company"),
+            Rule(name="personal email", when={"field": "contact.email", "matches": "@gmail[.]com$"}, points=-10),
+        ]
+    )
+
+    def test_matched_rules_are_the_contributions(self) -> None:
+        """Only rules that hold are listed, in rule order, with their reasons."""
+        score = self.SCORER.score(FULL, as_of=T)
+        assert score.value == 30
+        assert [(c.label, c.points, c.source, c.reason) for c in score.contributions] == [
+            ("bank", 20, "rules.bank", "company.industry = 'banking'"),
+            ("big", 10, "rules.big", "a big company"),
+        ]
+
+    def test_negative_points_and_floor(self) -> None:
+        """Negative points take away; a floor is recorded as a contribution."""
+        lead = Lead(id="a", created_at=T, contact=Contact(email="x@gmail.com"))
+        assert self.SCORER.score(lead, as_of=T).value == -10
+        floored = RuleScorer(rules=self.SCORER.rules, floor=0)
+        score = floored.score(lead, as_of=T)
+        assert score.value == 0
+        assert score.contributions[-1].source == "rules.floor"
+
+    def test_keeps_the_contract(self) -> None:
+        """check_scorer passes: deterministic, picklable, thread-safe, blind to the future."""
+        check_scorer(self.SCORER)
+
+    @given(scorer_rules=rules(), lead=leads())
+    def test_value_is_sum_of_matched_points(self, scorer_rules: tuple[Rule, ...], lead: Lead) -> None:
+        """The value is the sum of the points of the rules that hold, and scoring is pure."""
+        scorer = RuleScorer(rules=scorer_rules)
+        before = lead.to_dict()
+        score = scorer.score(lead, as_of=AS_OF)
+        expected = [r.points for r in scorer_rules if r.matches(lead, as_of=AS_OF)]
+        assert [c.points for c in score.contributions] == expected
+        assert lead.to_dict() == before
+
+    @given(scorer_rules=rules(min_size=1))
+    def test_pickle(self, scorer_rules: tuple[Rule, ...]) -> None:
+        """Scorers pickle and unpickle equal, and the copy scores the same."""
+        scorer = RuleScorer(rules=scorer_rules, name="mine", cap=30)
+        copy = pickle.loads(pickle.dumps(scorer))
+        assert copy == scorer
+        assert copy.score(FULL, as_of=T) == scorer.score(FULL, as_of=T)
+
+    @pytest.mark.parametrize(
+        ("kwargs", "path"),
+        [
+            ({"rules": [{"name": "a", "when": {"field": "source", "eq": "x"}, "points": 1, "pts": 2}]}, "rules[0].pts"),
+            ({"rules": [{"name": "a", "when": {"field": "source", "eq": "x"}}]}, "rules[0].points"),
+            ({"rules": [{"name": "a", "when": {"field": "source", "eq": "x"}, "points": "1"}]}, "rules[0].points"),
+            ({"rules": [{"name": "a", "when": {"field": "source", "eq": 1}, "points": 1}] * 2}, "rules[1].name"),
+            ({"rules": ["a"]}, "rules[0]"),
+            ({"rules": [], "floor": 5, "cap": 1}, "cap"),
+        ],
+    )
+    def test_invalid(self, kwargs: dict[str, Any], path: str) -> None:
+        """Bad rules are LeadkitErrors with their path, never TypeError or KeyError."""
+        with pytest.raises(LeadkitError) as info:
+            RuleScorer(**kwargs)
+        assert isinstance(info.value, (ValidationError, ConfigError))
+        assert info.value.path == path
+
+    def test_condition_objects(self) -> None:
+        """Condition objects work as well as their data form."""
+        rule = Rule(name="r", when=InteractionCondition(kinds="demo_request"), points=5)
+        lead = Lead(id="a", created_at=T, interactions=[Interaction(kind="demo_request", at=T)])
+        assert rule.matches(lead, as_of=T)
+        assert not rule.matches(lead, as_of=T - DAY)
