@@ -75,3 +75,107 @@ class TestValidate:
         with pytest.raises(SystemExit):
             main(["--version"])
         assert capsys.readouterr().out.strip() == f"leadkit {leadkit.__version__}"
+
+
+SAMPLE = str(leadkit.sample_leads_path())
+AS_OF = "2026-12-21T00:00:00+00:00"
+
+
+class TestScore:
+    def test_table(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """`leadkit score` ranks the leads; invalid rows are reported on stderr and the exit status is 1."""
+        assert main(["score", SAMPLE, "--as-of", AS_OF]) == 1
+        captured = capsys.readouterr()
+        assert "leads scored with model 'default' as of 2026-12-21T00:00:00+00:00" in captured.out
+        assert re.search(r"^\s+1\s+L-\d{4}\s", captured.out, re.MULTILINE)
+        assert "rows are invalid and were not scored" in captured.err
+
+    def test_json_matches_the_library(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """JSON output holds, in file order, what ScoringModel.qualify gives."""
+        main(["score", SAMPLE, "--as-of", AS_OF, "--format", "json"])
+        records = json.loads(capsys.readouterr().out)
+        leads = leadkit.load_sample_leads().leads
+        model = leadkit.default_model()
+        assert [r["lead"] for r in records] == [lead.id for lead in leads]
+        first = model.qualify(leads[0], as_of=leadkit.datasets.SAMPLE_AS_OF)
+        assert records[0]["total"] == first.total
+        assert records[0]["rating"] == first.rating
+        assert records[0]["reasons"] == list(first.reasons)
+
+    def test_csv(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """CSV output has a header and one row per lead; a clean file exits 0."""
+        path = tmp_path / "ok.json"
+        path.write_text(json.dumps([{"id": "a", "created_at": "2026-01-01T00:00:00Z"}]))
+        assert main(["score", str(path), "--as-of", AS_OF, "--format", "csv"]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        assert lines[0].startswith("lead,as_of,persona,rating,grade,band,temperature,mql,sales_ready")
+        assert len(lines) == 2
+
+    @pytest.mark.parametrize(
+        ("args", "fragment"),
+        [
+            (["--as-of", "yesterday"], "as_of: expected an ISO 8601 date-time"),
+            (["--as-of", "2026-12-01T00:00:00"], "naive datetime"),
+            (["--model", "missing.yaml"], "a readable YAML file"),
+        ],
+    )
+    def test_bad_input_exits_2(self, args: list[str], fragment: str, capsys: pytest.CaptureFixture[str]) -> None:
+        """Unusable input is one error line and exit status 2."""
+        assert main(["score", SAMPLE, *args]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("leadkit: error: ")
+        assert fragment in err
+        assert err.count("\n") == 1
+
+    def test_bad_model_names_line(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """A bad model's error names the line and the closest operator."""
+        model = tmp_path / "m.yaml"
+        model.write_text(leadkit.default_model_path().read_text().replace("gte: 200", "match: 200"))
+        assert main(["score", SAMPLE, "--model", str(model)]) == 2
+        err = capsys.readouterr().err
+        assert "scorers[1].rules[0].when.match (line 55)" in err
+        assert "did you mean 'matches'?" in err
+
+    def test_debug_shows_the_traceback(self) -> None:
+        """--debug lets the exception through."""
+        with pytest.raises(leadkit.ConfigError):
+            main(["score", SAMPLE, "--model", "missing.yaml", "--debug"])
+
+
+class TestExplain:
+    def test_explains_one_lead(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """`leadkit explain` prints every contribution of one lead."""
+        assert main(["explain", SAMPLE, "--id", "L-0088", "--as-of", AS_OF]) == 1  # the sample has bad rows
+        out = capsys.readouterr().out
+        assert out.startswith("lead L-0088 as of 2026-12-21T00:00:00+00:00: ")
+        assert "  bant policy: not qualified" in out
+
+    def test_unknown_id(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """An unknown id exits 2 with the closest one."""
+        assert main(["explain", SAMPLE, "--id", "L-00088"]) == 2
+        assert "did you mean 'L-0088'?" in capsys.readouterr().err
+
+
+class TestValidateModel:
+    def test_valid_model(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """`leadkit validate MODEL.yaml` checks a model."""
+        assert main(["validate", str(leadkit.default_model_path())]) == 0
+        assert (
+            "a valid scoring model 'default' with 4 scorers (fit, rules, engagement, bant)" in capsys.readouterr().out
+        )
+
+    def test_invalid_model(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """An invalid model exits 2 with its problem."""
+        model = tmp_path / "m.yaml"
+        model.write_text("version: 1\nscorers: []\n")
+        assert main(["validate", str(model)]) == 2
+        assert "scorers (line 2): expected at least one scorer" in capsys.readouterr().err
+
+
+def test_demo_ranks_the_sample(capsys: pytest.CaptureFixture[str]) -> None:
+    """The demo ends with a ranking by the default model."""
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert "5. Ranking with the default model, as of 2026-12-21T00:00:00+00:00 (top 15)" in out
+    assert "  #  lead    persona" in out
+    assert re.search(r"\d+ contactable leads: \d+ MQL, \d+ sales-ready", out)

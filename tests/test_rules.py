@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import pickle
 import time
 from datetime import datetime, timedelta, timezone
@@ -169,9 +170,12 @@ class TestCombinators:
         """all needs every condition, any one of them, not none."""
         yes = {"field": "company.industry", "eq": "banking"}
         no = {"field": "company.industry", "eq": "retail"}
-        assert holds({"all": [yes, yes]}) and not holds({"all": [yes, no]})
-        assert holds({"any": [no, yes]}) and not holds({"any": [no, no]})
-        assert holds({"not": no}) and not holds({"not": yes})
+        assert holds({"all": [yes, yes]})
+        assert not holds({"all": [yes, no]})
+        assert holds({"any": [no, yes]})
+        assert not holds({"any": [no, no]})
+        assert holds({"not": no})
+        assert not holds({"not": yes})
 
     @given(condition=conditions(), lead=leads())
     def test_de_morgan(self, condition: Any, lead: Lead) -> None:
@@ -276,10 +280,8 @@ class TestParsing:
     )
     def test_fuzzed_conditions_raise_only_config_errors(self, data: Any) -> None:
         """Whatever the data, parsing a condition returns one or raises ConfigError."""
-        try:
+        with contextlib.suppress(ConfigError):
             parse_condition(data)
-        except ConfigError:
-            pass
 
 
 class TestRegexes:

@@ -191,11 +191,11 @@ def _as_of(text: str | None) -> datetime:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
     except ValueError:
         raise ValidationError.at(
-            ("--as-of",), "an ISO 8601 date-time with offset (2026-12-01T09:00:00+00:00)", text
+            ("as_of",), "an ISO 8601 date-time with offset (2026-12-01T09:00:00+00:00)", text
         ) from None
     if moment.tzinfo is None:
         raise ValidationError.at(
-            ("--as-of",), "a date-time with its UTC offset (2026-12-01T09:00:00+00:00)", text, reason="naive datetime"
+            ("as_of",), "a date-time with its UTC offset (2026-12-01T09:00:00+00:00)", text, reason="naive datetime"
         )
     return moment
 

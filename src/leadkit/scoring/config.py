@@ -396,20 +396,23 @@ def _class_of(type_name: str, where: Where) -> type:
 
 def _build_custom(cls: type, config: dict[str, Any], where: Where) -> Scorer:
     from_config = getattr(cls, "from_config", None)
+    if not callable(from_config):
+        try:
+            inspect.signature(cls).bind(**config)
+        except TypeError:
+            params = [p for p in inspect.signature(cls).parameters if not p.startswith("_")]
+            unknown = next((k for k in config if k not in params), None)
+            reason = f"unknown key {unknown!r}" + suggest(unknown, params) if unknown else "missing or extra keys"
+            at = (*where, unknown) if unknown else where
+            raise _fail(at, "the keys " + ", ".join(params), reason=reason) from None
     with _at(where):
-        if callable(from_config):
-            scorer = from_config(config)
-        else:
-            try:
-                inspect.signature(cls).bind(**config)
-            except TypeError:
-                params = [p for p in inspect.signature(cls).parameters if not p.startswith("_")]
-                unknown = next((k for k in config if k not in params), None)
-                reason = f"unknown key {unknown!r}" + suggest(unknown, params) if unknown else "missing or extra keys"
-                raise _fail(
-                    (*where, unknown) if unknown else where, "the keys " + ", ".join(params), reason=reason
-                ) from None
-            scorer = cls(**config)
+        try:
+            scorer = from_config(config) if callable(from_config) else cls(**config)
+        except (KeyError, TypeError, ValueError) as exc:
+            if isinstance(exc, (ValidationError, ConfigError)):
+                raise
+            # The plugin's own complaint about its configuration, reported where it happened.
+            raise _fail((), f"a valid configuration for {cls.__name__}", reason=f"{type(exc).__name__}: {exc}") from exc
     if not isinstance(scorer, Scorer):
         raise _fail(where, "a scorer (an object with a name and a score method)", scorer)
     return scorer
