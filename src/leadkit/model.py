@@ -280,9 +280,12 @@ class Interaction(_Serializable):
     properties: Mapping[str, Any] = attrs.field(factory=FrozenMap, converter=_try_freeze, validator=_check_frozen)
     """Anything else about the event (UTM tags, asset name …), JSON values only."""
     _epoch: float = attrs.field(init=False, repr=False, eq=False)  # `at` in POSIX seconds, computed once
+    _texts: tuple[tuple[str, str], ...] = attrs.field(init=False, repr=False, eq=False)  # text properties, once
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_epoch", self.at.timestamp())
+        texts = tuple((k, v) for k, v in self.properties.items() if isinstance(v, str)) if self.properties else ()
+        object.__setattr__(self, "_texts", texts)
 
 
 def _interaction_order(i: Interaction) -> tuple[Any, ...]:

@@ -43,3 +43,23 @@ def persona() -> leadkit.Persona:
 
 def version() -> str:
     return leadkit.__version__
+
+
+def qualify(lead: Lead, at: datetime) -> tuple[str, bool, float]:
+    rules = leadkit.RuleScorer(
+        rules=[
+            leadkit.Rule(name="big", when={"field": "company.employees", "gte": 200}, points=10),
+            leadkit.Rule(name="demo", when=leadkit.InteractionCondition(kinds="demo_request"), points=20),
+        ]
+    )
+    model = leadkit.ScoringModel(
+        scorers=[rules, leadkit.EngagementScorer(), leadkit.BestPersonaFitScorer([persona()])],
+        fit=["rules", "fit"],
+        engagement=["engagement"],
+    )
+    q: leadkit.Qualification = model.qualify(lead, as_of=at)
+    temperature: leadkit.Temperature = q.temperature
+    scorer: leadkit.Scorer = model
+    del temperature, scorer
+    again: leadkit.ScoringModel = leadkit.ScoringModel.from_yaml(model.to_yaml())
+    return q.rating, q.mql and again == model, q.total

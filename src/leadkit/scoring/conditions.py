@@ -26,6 +26,7 @@ Semantics, the same for every operator:
 from __future__ import annotations
 
 import difflib
+import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
@@ -207,12 +208,8 @@ def _getter(path: str) -> Callable[[Lead], Any]:
 
         return attribute
     if path.startswith("bant."):
-        name = path[len("bant.") :]
-        return lambda lead: getattr(lead.bant, name).status.value
-    if "." in path:
-        group, name = path.split(".")
-        return lambda lead: getattr(getattr(lead, group), name)
-    return lambda lead: getattr(lead, path)
+        return operator.attrgetter(f"{path}.status")  # a CriterionStatus, which is text
+    return operator.attrgetter(path)  # dotted paths are read in C
 
 
 def _check_path(path: object, where: Sequence[PathPart]) -> str:
@@ -374,7 +371,9 @@ def _check_conditions(_: Any, attribute: attrs.Attribute[Any], value: Any) -> No
 
 
 def _text(value: Any) -> str:
-    return repr(value) if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else f"{value:g}"
+    if isinstance(value, str):
+        return f"'{value}'"  # as written: a regex's backslashes are not doubled
+    return str(value).lower() if isinstance(value, bool) else f"{value:g}"
 
 
 @attrs.frozen
@@ -488,24 +487,40 @@ def _check_values(path: str, op: str, value: Any) -> None:
             raise _error(at, "a criterion status: " + ", ".join(_STATUSES), item)
 
 
+def _member(values: Sequence[Any]) -> Callable[[Any], bool]:
+    """A test that a found value equals one of ``values``: text folded, numbers as numbers, booleans apart."""
+    texts = frozenset(v.strip().casefold() for v in values if isinstance(v, str))
+    flags = frozenset(v for v in values if isinstance(v, bool))
+    numbers = frozenset(v for v in values if _number(v))
+
+    def member(found: Any) -> bool:
+        if isinstance(found, str):
+            return found.strip().casefold() in texts
+        if isinstance(found, bool):
+            return found in flags
+        if isinstance(found, (int, float)):
+            return found in numbers
+        return False
+
+    return member
+
+
 def _eq(expected: Any) -> Callable[[Any], bool]:
-    key = _key(expected)
-    return lambda found: _key(found) == key
+    return _member((expected,))
 
 
 def _ne(expected: Any) -> Callable[[Any], bool]:
-    key = _key(expected)
-    return lambda found: _key(found) != key
+    member = _member((expected,))
+    return lambda found: not member(found)
 
 
 def _in(expected: Any) -> Callable[[Any], bool]:
-    keys = frozenset(_key(v) for v in expected)
-    return lambda found: _key(found) in keys
+    return _member(expected)
 
 
 def _not_in(expected: Any) -> Callable[[Any], bool]:
-    keys = frozenset(_key(v) for v in expected)
-    return lambda found: _key(found) not in keys
+    member = _member(expected)
+    return lambda found: not member(found)
 
 
 def _number(found: Any) -> bool:

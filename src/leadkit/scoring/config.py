@@ -83,7 +83,7 @@ def _at(where: Where) -> Iterator[None]:
 
 def _keys(data: object, where: Where, *, required: Sequence[str] = (), optional: Sequence[str] = ()) -> dict[str, Any]:
     """``data`` as a dict, checked to be a mapping with exactly the allowed keys."""
-    allowed = (*required, *optional)
+    allowed = tuple(dict.fromkeys((*required, *optional)))
     if not isinstance(data, Mapping):
         raise _fail(where, "a mapping with the keys " + ", ".join(allowed), data)
     for key in data:

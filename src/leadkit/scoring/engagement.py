@@ -146,6 +146,7 @@ class _Rule(NamedTuple):
     limit: int | None
     window: float | None
     slot: int  # position in EngagementState.slots
+    text: str  # the fixed part of the explanation
 
 
 def _signals(value: Any) -> Any:
@@ -196,7 +197,8 @@ class EngagementScorer:
         for kind, signal in self.signals.items():
             half_life = (signal.half_life or self.half_life).total_seconds()
             window = signal.frequency.window.total_seconds() if signal.frequency.window else None
-            rules[kind] = _Rule(float(signal.points), half_life, signal.frequency.limit, window, len(rules))
+            text = f"{kind} at {signal.points:g} points each, half-life {half_life / _DAY:g} days"
+            rules[kind] = _Rule(float(signal.points), half_life, signal.frequency.limit, window, len(rules), text)
         object.__setattr__(self, "_rules", rules)
         object.__setattr__(self, "_kinds", tuple(rules))
 
@@ -253,10 +255,7 @@ def _score(scorer: EngagementScorer, slots: Mapping[str, Sequence[Any]], now: fl
         rule = rules[kind]
         points = slot[_TOTAL] * 2.0 ** ((slot[_REF] - now) / rule.half_life)
         skipped = f"; {slot[_SKIPPED]} more not counted (frequency limit)" if slot[_SKIPPED] else ""
-        reason = (
-            f"{slot[_COUNTED]} x {kind} at {rule.points:g} points each, half-life {rule.half_life / _DAY:g} days,"
-            f" last {_ago(now - slot[_REF])}{skipped}"
-        )
+        reason = f"{slot[_COUNTED]} x {rule.text}, last {_ago(now - slot[_REF])}{skipped}"
         contributions.append(Contribution(f"{kind} x{slot[_COUNTED]}", points, f"{scorer.name}.{kind}", reason))
     contributions.sort(key=lambda c: (-abs(c.points), c.label))
     return Score.bounded(scorer.name, contributions, floor=scorer.floor, cap=scorer.cap)

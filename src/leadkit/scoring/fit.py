@@ -286,9 +286,8 @@ def _free_text(lead: Lead, now: float) -> Iterator[tuple[str, str]]:
     for interaction in lead.interactions:  # sorted by time
         if interaction._epoch > now:
             break
-        for key, value in interaction.properties.items():
-            if isinstance(value, str):
-                yield f"{interaction.kind} {key}", value
+        for key, value in interaction._texts:
+            yield f"{interaction.kind} {key}", value
 
 
 _MATCHERS: Mapping[str, Callable[[PersonaFitScorer, Lead, float], tuple[bool, str]]] = {

@@ -18,6 +18,7 @@ hand (a demo request, a free-trial sign-up) recently, whatever its score.
 from __future__ import annotations
 
 import enum
+import heapq
 import html
 import itertools
 import math
@@ -345,8 +346,8 @@ class ScoringModel:
         )
         raised = self._hand_raised(lead, moment)
         reasons = [f"raised a hand: {raised}"] if raised else []
-        weighted.sort(key=lambda pair: -abs(pair[0]))
-        reasons.extend(f"{c.reason} ({points:+.1f})" for points, c in weighted[:5] if points)
+        top = heapq.nsmallest(5, weighted, key=lambda pair: -abs(pair[0]))  # stable: ties keep model order
+        reasons.extend(f"{c.reason} ({points:+.1f})" for points, c in top if points)
         return Qualification(
             lead_id=lead.id,
             as_of=moment,
