@@ -154,3 +154,23 @@ def finite_number(*, minimum: float | None = None, optional: bool = True) -> Val
             fail(attribute, expected, value)
 
     return check
+
+
+def named_items(kind: type, *, non_empty: bool = False) -> Validator:
+    """A list (tuple) of ``kind`` whose ``name`` attributes are all different."""
+    name = kind.__name__
+    expected = f"a non-empty list of {name}" if non_empty else f"a list of {name}"
+
+    def check(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, tuple) or (non_empty and not value):
+            fail(attribute, expected, value)
+        seen: set[str] = set()
+        for i, item in enumerate(value):
+            if not isinstance(item, kind):
+                raise ValidationError.at((attribute.name, i), f"a {name}", item)
+            item_name: str = getattr(item, "name")  # noqa: B009 - every kind given here has a name
+            if item_name in seen:
+                raise ValidationError.at((attribute.name, i, "name"), f"a name no other {name} uses", item_name)
+            seen.add(item_name)
+
+    return check

@@ -94,16 +94,11 @@ class ChecklistItem:
         return Criterion(), f"{self.source} holds {value!r}, not a status"
 
 
+_named_items = check.named_items(ChecklistItem, non_empty=True)
+
+
 def _check_items(instance: Checklist, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, tuple) or not value:
-        raise ValidationError.at((attribute.name,), "a non-empty list of ChecklistItem", value)
-    seen: set[str] = set()
-    for i, item in enumerate(value):
-        if not isinstance(item, ChecklistItem):
-            raise ValidationError.at((attribute.name, i), "a ChecklistItem", item)
-        if item.name in seen:
-            raise ValidationError.at((attribute.name, i, "name"), "a name not used by another item", item.name)
-        seen.add(item.name)
+    _named_items(instance, attribute, value)
     if not math.fsum(item.weight for item in value) > 0:
         raise ValidationError.at((attribute.name,), "at least one item with a weight above 0", value)
 

@@ -306,18 +306,6 @@ def _personas(value: Any) -> Any:
     return value
 
 
-def _check_personas(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, tuple) or not value:
-        raise ValidationError.at((attribute.name,), "a non-empty list of Persona", value)
-    names: set[str] = set()
-    for i, persona in enumerate(value):
-        if not isinstance(persona, Persona):
-            raise ValidationError.at((attribute.name, i), "a Persona", persona)
-        if persona.name in names:
-            raise ValidationError.at((attribute.name, i, "name"), "a name no other persona uses", persona.name)
-        names.add(persona.name)
-
-
 @attrs.frozen
 class BestPersonaFitScorer:
     """Scores a lead against several personas and keeps the one it fits best.
@@ -336,7 +324,9 @@ class BestPersonaFitScorer:
         fit 100 (Shops) = industry +100
     """
 
-    personas: tuple[Persona, ...] = attrs.field(converter=_personas, validator=_check_personas)
+    personas: tuple[Persona, ...] = attrs.field(
+        converter=_personas, validator=check.named_items(Persona, non_empty=True)
+    )
     """The personas to compare with, in order of preference for ties."""
     weights: Mapping[str, float] = attrs.field(
         default=DEFAULT_FIT_WEIGHTS, converter=_weights, validator=_check_weights

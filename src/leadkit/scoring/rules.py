@@ -102,18 +102,6 @@ def _rules(value: Any) -> Any:
     return value
 
 
-def _check_rules(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, tuple):
-        raise ValidationError.at((attribute.name,), "a list of Rule", value)
-    seen: set[str] = set()
-    for i, rule in enumerate(value):
-        if not isinstance(rule, Rule):
-            raise ValidationError.at((attribute.name, i), "a Rule", rule)
-        if rule.name in seen:
-            raise ValidationError.at((attribute.name, i, "name"), "a name no other rule uses", rule.name)
-        seen.add(rule.name)
-
-
 @attrs.frozen(kw_only=True)
 class RuleScorer:
     """Adds up the points of the rules a lead meets.
@@ -132,7 +120,7 @@ class RuleScorer:
         rules 20 = software +20
     """
 
-    rules: tuple[Rule, ...] = attrs.field(converter=_rules, validator=_check_rules)
+    rules: tuple[Rule, ...] = attrs.field(converter=_rules, validator=check.named_items(Rule))
     """The rules, in the order their contributions are listed."""
     name: str = attrs.field(default="rules", validator=check.text)
     """The scorer's name, prefixing its contributions' sources."""
