@@ -116,7 +116,8 @@ class TestSalesReady:
         lead = Lead(id="a", created_at=T - 60 * DAY, interactions=[Interaction(kind=kind, at=T - age * DAY)])
         q = model(0, 0).qualify(lead, as_of=T)
         assert q.sales_ready is ready
-        assert (q.reasons[:1] == (f"raised a hand: {kind} {age} days ago",)) is ready
+        when = "today" if age == 0 else f"{age} days ago"
+        assert (q.reasons[:1] == (f"raised a hand: {kind} {when}",)) is ready
 
     def test_no_window(self) -> None:
         """Without a window, any hand-raiser before as_of counts."""

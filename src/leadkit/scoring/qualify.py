@@ -384,7 +384,8 @@ class ScoringModel:
                 return None
             if interaction.kind in kinds:
                 days = (moment - interaction.at).days
-                return f"{interaction.kind} {days} days ago" if days != 1 else f"{interaction.kind} 1 day ago"
+                when = "today" if days == 0 else "1 day ago" if days == 1 else f"{days} days ago"
+                return f"{interaction.kind} {when}"
         return None
 
 
