@@ -141,6 +141,11 @@ class TestTotals:
             ("engagement", 40, "engagement 20.0 x weight 2"),
             ("extra", 10, "extra 10.0"),
         ]
+        assert [(c.source, c.points) for c in q.top] == [
+            ("engagement.fixed", 40),
+            ("fit.fixed", 25),
+            ("extra.fixed", 10),
+        ]
 
     @settings(max_examples=50)
     @given(m=scoring_models(), lead=leads())

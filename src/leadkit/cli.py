@@ -60,12 +60,7 @@ def _flags(q: Qualification) -> str:
 
 def _top(q: Qualification, n: int = 3) -> str:
     """The ``n`` contributions that weigh most in the total, as ``label +points``."""
-    items: list[tuple[float, str]] = []
-    for part, score in zip(q.breakdown.contributions, q.scores.values(), strict=True):
-        weight = part.points / score.value if score.value else 0.0
-        items.extend((weight * c.points, c.label) for c in score.contributions)
-    items.sort(key=lambda item: -abs(item[0]))
-    return ", ".join(f"{label} {points:+.0f}" for points, label in items[:n] if round(points))
+    return ", ".join(f"{c.label} {c.points:+.0f}" for c in q.top[:n] if round(c.points))
 
 
 def _ranking(qualifications: Sequence[Qualification], limit: int | None = None) -> str:

@@ -297,16 +297,6 @@ def _dump_persona_fit(scorer: PersonaFitScorer | BestPersonaFitScorer) -> dict[s
     return data
 
 
-BUILTIN_SCORER_TYPES: Mapping[str, type] = {
-    "rules": RuleScorer,
-    "engagement": EngagementScorer,
-    "checklist": ChecklistScorer,
-    "bant": BANTScorer,
-    "persona_fit": PersonaFitScorer,
-    "best_persona_fit": BestPersonaFitScorer,
-}
-"""The scorer types every model can name, and their classes."""
-
 _BUILTINS: Mapping[str, _Type] = {
     "rules": _Type(RuleScorer, _build_rules, _dump_rules),
     "engagement": _Type(EngagementScorer, _build_engagement, _dump_engagement),
@@ -315,6 +305,9 @@ _BUILTINS: Mapping[str, _Type] = {
     "persona_fit": _Type(PersonaFitScorer, _build_persona_fit, _dump_persona_fit),
     "best_persona_fit": _Type(BestPersonaFitScorer, _build_best_persona_fit, _dump_persona_fit),
 }
+
+BUILTIN_SCORER_TYPES: Mapping[str, type] = {name: spec.cls for name, spec in _BUILTINS.items()}
+"""The scorer types every model can name, and their classes."""
 
 _registered: dict[str, type] = {}
 _lock = threading.Lock()

@@ -92,8 +92,11 @@ class Qualification:
     """The persona matched by a persona-fit scorer, if any."""
     checklists: Mapping[str, ChecklistAssessment]
     """The qualification policy of each checklist scorer (BANT …), by scorer name."""
+    top: tuple[Contribution, ...]
+    """The heaviest contributions of all scorers (at most five), their points weighted as they
+    count in the total, heaviest first."""
     reasons: tuple[str, ...]
-    """The main reasons, in plain words, most important first."""
+    """The main reasons in plain words: a hand-raise first, then the reasons of `top`."""
 
     @property
     def total(self) -> float:
@@ -184,6 +187,21 @@ def _numbers(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
+def _check_grades(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, tuple) or not all(g in GRADES for g in value):
+        check.fail(attribute, "a list of grades among A, B, C, D", value)
+
+
+def _check_kinds(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, tuple) or not all(isinstance(k, str) and k for k in value):
+        check.fail(attribute, "a list of interaction kinds", value)
+
+
+def _check_window(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None and not (isinstance(value, timedelta) and value > timedelta(0)):
+        check.fail(attribute, "a positive duration (timedelta) or None", value)
+
+
 def _hand_raisers(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return tuple(v.value if isinstance(v, InteractionKind) else v for v in value)
@@ -220,21 +238,29 @@ class ScoringModel:
     """Names of the scorers on the fit side."""
     engagement: tuple[str, ...] = attrs.field(default=(), converter=check.as_tuple)
     """Names of the scorers on the engagement side."""
-    grades: tuple[float, float, float] = attrs.field(default=(75.0, 50.0, 25.0), converter=_numbers)
+    grades: tuple[float, float, float] = attrs.field(
+        default=(75.0, 50.0, 25.0), converter=_numbers, validator=_check_descending(3)
+    )
     """The fit needed for grades A, B and C (below the last: D)."""
-    bands: tuple[float, float, float] = attrs.field(default=(60.0, 30.0, 10.0), converter=_numbers)
+    bands: tuple[float, float, float] = attrs.field(
+        default=(60.0, 30.0, 10.0), converter=_numbers, validator=_check_descending(3)
+    )
     """The engagement needed for bands 1, 2 and 3 (below the last: 4)."""
-    temperature: tuple[float, float] = attrs.field(default=(50.0, 15.0), converter=_numbers)
+    temperature: tuple[float, float] = attrs.field(
+        default=(50.0, 15.0), converter=_numbers, validator=_check_descending(2)
+    )
     """The engagement needed to be hot, and to be warm (below: cold)."""
     mql_total: float = attrs.field(default=60.0, validator=check.finite_number(optional=False))
     """The total an MQL needs."""
-    mql_grades: tuple[str, ...] = attrs.field(default=("A", "B"), converter=check.as_tuple)
+    mql_grades: tuple[str, ...] = attrs.field(default=("A", "B"), converter=check.as_tuple, validator=_check_grades)
     """The grades an MQL may have."""
     hand_raisers: tuple[str, ...] = attrs.field(
-        default=(InteractionKind.DEMO_REQUEST.value, InteractionKind.FREE_TRIAL.value), converter=_hand_raisers
+        default=(InteractionKind.DEMO_REQUEST.value, InteractionKind.FREE_TRIAL.value),
+        converter=_hand_raisers,
+        validator=_check_kinds,
     )
     """Interaction kinds that make a lead sales-ready whatever its score."""
-    hand_raiser_window: timedelta | None = attrs.field(default=timedelta(days=30))
+    hand_raiser_window: timedelta | None = attrs.field(default=timedelta(days=30), validator=_check_window)
     """How recent a hand-raiser must be (``None``: any time before ``as_of``)."""
     name: str = attrs.field(default="model", validator=check.text)
     """The model's name, used when the model itself is used as a scorer."""
@@ -261,15 +287,6 @@ class ScoringModel:
             if not check.is_finite_number(weight):
                 raise ValidationError.at(("weights", key), "a finite number", weight)
         self._validate_sides(names)
-        for field, count in (("grades", 3), ("bands", 3), ("temperature", 2)):
-            _check_descending(count)(self, attrs.fields_dict(ScoringModel)[field], getattr(self, field))
-        if not isinstance(self.mql_grades, tuple) or not all(g in GRADES for g in self.mql_grades):
-            raise ValidationError.at(("mql_grades",), "a list of grades among A, B, C, D", self.mql_grades)
-        if not isinstance(self.hand_raisers, tuple) or not all(isinstance(k, str) and k for k in self.hand_raisers):
-            raise ValidationError.at(("hand_raisers",), "a list of interaction kinds", self.hand_raisers)
-        window = self.hand_raiser_window
-        if window is not None and not (isinstance(window, timedelta) and window > timedelta(0)):
-            raise ValidationError.at(("hand_raiser_window",), "a positive duration (timedelta) or None", window)
 
     def _validate_sides(self, names: list[str]) -> None:
         seen: set[str] = set()
@@ -346,8 +363,9 @@ class ScoringModel:
         )
         raised = self._hand_raised(lead, moment)
         reasons = [f"raised a hand: {raised}"] if raised else []
-        top = heapq.nsmallest(5, weighted, key=lambda pair: -abs(pair[0]))  # stable: ties keep model order
-        reasons.extend(f"{c.reason} ({points:+.1f})" for points, c in top if points)
+        heaviest = heapq.nsmallest(5, weighted, key=lambda pair: -abs(pair[0]))  # stable: ties keep model order
+        top = tuple(Contribution(c.label, points, c.source, c.reason) for points, c in heaviest if points)
+        reasons.extend(f"{c.reason} ({c.points:+.1f})" for c in top)
         return Qualification(
             lead_id=lead.id,
             as_of=moment,
@@ -362,6 +380,7 @@ class ScoringModel:
             sales_ready=raised is not None,
             persona=persona,
             checklists=FrozenMap({s.name: s.assess(lead) for s in self._checklists}),
+            top=top,
             reasons=tuple(reasons),
         )
 
