@@ -14,15 +14,13 @@ from __future__ import annotations
 import math
 import random
 import re
-import statistics
 import sys
-import timeit
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from engagement import plain_engagement
+from engagement import REPEATS, per_lead_us, plain_engagement
 
 from leadkit import (
     BANT,
@@ -42,7 +40,6 @@ from leadkit import (
 
 LEADS = 2_000
 EVENTS = 50
-REPEATS = 7
 AS_OF = datetime(2026, 11, 1, tzinfo=timezone.utc)
 KINDS = [k.value for k in InteractionKind]
 INDUSTRIES = ["Software", "Banking", "Retail", "Education", "Insurance", "Healthcare"]
@@ -199,11 +196,6 @@ def plain_fit(lead: Lead, now: float) -> float:
 
 def plain_total(lead: Lead, now: float) -> float:
     return plain_rules(lead, now) + plain_engagement(lead, now) + plain_bant(lead) + plain_fit(lead, now)
-
-
-def per_lead_us(action: object, count: int) -> float:
-    runs = timeit.repeat(action, number=1, repeat=REPEATS)  # type: ignore[arg-type]
-    return statistics.median(runs) / count * 1e6
 
 
 def main() -> None:

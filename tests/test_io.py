@@ -31,22 +31,6 @@ leads:
     created_at: 2026-01-01T00:00:00Z
     company: {employees: -1}
 """
-YAML_LIST = """\
-- id: a
-  created_at: 2026-01-01T00:00:00Z
-- id: b
-  created_at: 2026-01-01T00:00:00Z
-  company:
-    employees: -1
-"""
-YAML_MAPPING = """\
-leads:
-  - id: a
-    created_at: 2026-01-01T00:00:00Z
-  - id: b
-    created_at: 2026-01-01T00:00:00Z
-    company: {employees: -1}
-"""
 
 
 class TestReadLeads:

@@ -28,7 +28,7 @@ from __future__ import annotations
 import difflib
 import operator
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar, Protocol, runtime_checkable
@@ -673,7 +673,33 @@ class InteractionCondition:
 
 
 @attrs.frozen
-class AllOf:
+class _Combination:
+    """What `AllOf` and `AnyOf` share: a list of conditions joined by one word."""
+
+    conditions: tuple[Condition, ...] = attrs.field(converter=_conditions, validator=_check_conditions)
+    """The conditions combined."""
+
+    _KEY: ClassVar[str]
+    _WORD: ClassVar[str]
+    _REDUCE: ClassVar[Callable[[Iterable[bool]], bool]]
+
+    def describe(self) -> str:
+        """The condition in words."""
+        return "(" + f" {self._WORD} ".join(c.describe() for c in self.conditions) + ")"
+
+    def to_data(self) -> dict[str, Any]:
+        """The plain-data form (``{"all": [...]}`` or ``{"any": [...]}``)."""
+        return {self._KEY: [c.to_data() for c in self.conditions]}
+
+    def compile(self) -> Test:
+        """The compiled test, stopping as soon as the outcome is known."""
+        tests = tuple(c.compile() for c in self.conditions)
+        reduce = type(self)._REDUCE
+        return lambda lead, now: reduce(test(lead, now) for test in tests)
+
+
+@attrs.frozen
+class AllOf(_Combination):
     """Every condition holds.
 
     Examples:
@@ -681,25 +707,13 @@ class AllOf:
         "(source = 'event' and company.employees >= 50)"
     """
 
-    conditions: tuple[Condition, ...] = attrs.field(converter=_conditions, validator=_check_conditions)
-    """The conditions, all of which must hold."""
-
-    def describe(self) -> str:
-        """The condition in words."""
-        return "(" + " and ".join(c.describe() for c in self.conditions) + ")"
-
-    def to_data(self) -> dict[str, Any]:
-        """The plain-data form (``{"all": [...]}``)."""
-        return {"all": [c.to_data() for c in self.conditions]}
-
-    def compile(self) -> Test:
-        """The compiled test, stopping at the first condition that fails."""
-        tests = tuple(c.compile() for c in self.conditions)
-        return lambda lead, now: all(test(lead, now) for test in tests)
+    _KEY = "all"
+    _WORD = "and"
+    _REDUCE = all
 
 
 @attrs.frozen
-class AnyOf:
+class AnyOf(_Combination):
     """At least one condition holds.
 
     Examples:
@@ -707,21 +721,9 @@ class AnyOf:
         "(source = 'event' or source = 'chat')"
     """
 
-    conditions: tuple[Condition, ...] = attrs.field(converter=_conditions, validator=_check_conditions)
-    """The conditions, one of which must hold."""
-
-    def describe(self) -> str:
-        """The condition in words."""
-        return "(" + " or ".join(c.describe() for c in self.conditions) + ")"
-
-    def to_data(self) -> dict[str, Any]:
-        """The plain-data form (``{"any": [...]}``)."""
-        return {"any": [c.to_data() for c in self.conditions]}
-
-    def compile(self) -> Test:
-        """The compiled test, stopping at the first condition that holds."""
-        tests = tuple(c.compile() for c in self.conditions)
-        return lambda lead, now: any(test(lead, now) for test in tests)
+    _KEY = "any"
+    _WORD = "or"
+    _REDUCE = any
 
 
 @attrs.frozen
