@@ -15,18 +15,15 @@ from __future__ import annotations
 
 import inspect
 import os
-import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from datetime import timedelta
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 import attrs
 
-from leadkit import _checks as check
+from leadkit import _config
 from leadkit._frozen import thaw
-from leadkit.errors import ConfigError, PathPart, Problem, ValidationError
+from leadkit.errors import ConfigError, ValidationError
 from leadkit.model import Persona
 from leadkit.scoring.base import Scorer
 from leadkit.scoring.checklist import (
@@ -38,7 +35,7 @@ from leadkit.scoring.checklist import (
     ChecklistItem,
     ChecklistScorer,
 )
-from leadkit.scoring.conditions import format_duration, parse_duration, suggest
+from leadkit.scoring.conditions import format_duration, suggest
 from leadkit.scoring.engagement import EngagementScorer, Frequency, Signal
 from leadkit.scoring.fit import DEFAULT_FIT_WEIGHTS, BestPersonaFitScorer, PersonaFitScorer
 from leadkit.scoring.qualify import ScoringModel
@@ -63,65 +60,15 @@ ENTRY_POINT_GROUP = "leadkit.scorers"
 """The entry-point group where installed packages register scorer types."""
 
 T = TypeVar("T")
-Where = tuple[PathPart, ...]
-
-
-def _fail(
-    where: Sequence[PathPart], expected: str, got: object = attrs.NOTHING, reason: str | None = None
-) -> ConfigError:
-    return ConfigError.at(tuple(where), expected, got, reason=reason)
-
-
-@contextmanager
-def _at(where: Where) -> Iterator[None]:
-    """Report a constructor's `ValidationError` or `ConfigError` as a `ConfigError` under ``where``."""
-    try:
-        yield
-    except (ValidationError, ConfigError) as exc:
-        raise ConfigError(p.within(*where) for p in exc.problems) from None
-
-
-def _keys(data: object, where: Where, *, required: Sequence[str] = (), optional: Sequence[str] = ()) -> dict[str, Any]:
-    """``data`` as a dict, checked to be a mapping with exactly the allowed keys."""
-    allowed = tuple(dict.fromkeys((*required, *optional)))
-    if not isinstance(data, Mapping):
-        raise _fail(where, "a mapping with the keys " + ", ".join(allowed), data)
-    for key in data:
-        if key not in allowed:
-            raise _fail(
-                (*where, key if isinstance(key, str) else repr(key)),
-                "one of the keys " + ", ".join(allowed),
-                key,
-                reason=f"unknown key {key!r}" + suggest(key, allowed),
-            )
-    for key in required:
-        if key not in data:
-            raise _fail((*where, key), f"a {key!r} key", reason="missing key")
-    return dict(data)
-
-
-def _number(value: object, where: Where) -> float:
-    if not check.is_finite_number(value):
-        raise _fail(where, "a number", value)
-    return value  # type: ignore[return-value]  # checked just above
-
-
-def _text(value: object, where: Where) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise _fail(where, "non-empty text", value)
-    return value
-
-
-def _list(value: object, where: Where) -> list[Any]:
-    if not isinstance(value, list):
-        raise _fail(where, "a list", value)
-    return value
-
-
-def _duration(value: object, where: Where, *, optional: bool = False) -> timedelta | None:
-    if value is None and optional:
-        return None
-    return parse_duration(value, where)
+Where = _config.Where
+_fail = _config.fail
+_at = _config.at
+_keys = _config.keys
+_number = _config.number
+_text = _config.text
+_list = _config.items
+_duration = _config.duration
+_without_none = _config.without_none
 
 
 # --- the scorer types ---------------------------------------------------------------------------
@@ -309,8 +256,8 @@ _BUILTINS: Mapping[str, _Type] = {
 BUILTIN_SCORER_TYPES: Mapping[str, type] = {name: spec.cls for name, spec in _BUILTINS.items()}
 """The scorer types every model can name, and their classes."""
 
-_registered: dict[str, type] = {}
-_lock = threading.Lock()
+_REGISTRY: _config.Registry[type] = _config.Registry("scorer type", ENTRY_POINT_GROUP, lambda: tuple(_BUILTINS))
+_registered = _REGISTRY.registered
 
 
 def register_scorer(type_name: str) -> Callable[[type[T]], type[T]]:
@@ -344,44 +291,19 @@ def register_scorer(type_name: str) -> Callable[[type[T]], type[T]]:
         raise _fail(("type",), "a non-empty type name", type_name)
 
     def register(cls: type[T]) -> type[T]:
-        with _lock:
-            taken = _BUILTINS.get(type_name) or _registered.get(type_name)
-            existing = taken.cls if isinstance(taken, _Type) else taken
-            if existing is not None and existing is not cls:
-                raise _fail(("type",), "a type name not used by another scorer class", type_name, reason="name taken")
-            _registered[type_name] = cls
+        _REGISTRY.register(type_name, cls, lambda c: c is _BUILTINS[type_name].cls)
         return cls
 
     return register
 
 
-def _entry_points() -> Mapping[str, Any]:
-    from importlib.metadata import entry_points
-
-    return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
-
-
 def scorer_types() -> tuple[str, ...]:
     """Every scorer type a model can name: built-in, registered, and installed (entry points), sorted."""
-    return tuple(sorted({*_BUILTINS, *_registered, *_entry_points()}))
+    return _REGISTRY.names()
 
 
 def _class_of(type_name: str, where: Where) -> type:
-    if type_name in _registered:
-        return _registered[type_name]
-    entry_point = _entry_points().get(type_name)
-    if entry_point is None:
-        known = scorer_types()
-        raise _fail(
-            where,
-            "one of " + ", ".join(known),
-            type_name,
-            reason=f"unknown scorer type {type_name!r}" + suggest(type_name, known),
-        )
-    try:
-        cls = entry_point.load()
-    except Exception as exc:  # a broken plugin must not look like a leadkit crash
-        raise _fail(where, f"an importable scorer class ({entry_point.value})", type_name, reason=f"{exc!r}") from exc
+    cls = _REGISTRY.load(type_name, where)
     if not isinstance(cls, type):
         raise _fail(where, f"a class registered under {ENTRY_POINT_GROUP}", cls, reason="not a class")
     return cls
@@ -555,15 +477,9 @@ def _type_name(scorer: Scorer, index: int) -> str:
     for name, spec in _BUILTINS.items():
         if type(scorer) is spec.cls:
             return name
-    for name, cls in _registered.items():
-        if type(scorer) is cls:
-            return name
-    for name, entry_point in _entry_points().items():
-        try:
-            if entry_point.load() is type(scorer):
-                return name
-        except Exception:  # noqa: BLE001, S112 - a broken plugin is simply not this scorer's type
-            continue
+    found = _REGISTRY.name_of(lambda cls: cls is type(scorer))
+    if found is not None:
+        return found
     raise _fail(
         ("scorers", index),
         f"a scorer class registered with register_scorer or under the {ENTRY_POINT_GROUP} entry points",
@@ -572,25 +488,9 @@ def _type_name(scorer: Scorer, index: int) -> str:
     )
 
 
-def _without_none(data: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in data.items() if v is not None}
-
-
 def model_from_yaml(text: str | bytes) -> ScoringModel:
     """Read a model from YAML text; every problem carries its line."""
-    from leadkit import _yaml
-
-    try:
-        document = _yaml.load(text)
-    except ValidationError as exc:
-        raise ConfigError(exc.problems) from None
-    try:
-        return model_from_data(document.data)
-    except ConfigError as exc:
-        raise ConfigError(
-            p if p.line is not None else Problem(p.path, p.expected, p.got, p.reason, document.line_of(p.path))
-            for p in exc.problems
-        ) from None
+    return _config.from_yaml(text, model_from_data)
 
 
 def model_to_yaml(model: ScoringModel) -> str:
@@ -612,10 +512,7 @@ def load_model(path: str | os.PathLike[str]) -> ScoringModel:
         ConfigError: if the file cannot be read or does not describe a valid
             model; each problem names its path and line.
     """
-    try:
-        text = Path(path).read_bytes()
-    except OSError as exc:
-        raise ConfigError.at((), "a readable YAML file", str(path), reason=exc.strerror or type(exc).__name__) from None
+    text = _config.read_bytes(path)
     return model_from_yaml(text)
 
 
