@@ -26,7 +26,7 @@ from leadkit.contact import (
     normalize_phone,
 )
 from leadkit.datasets import load_sample_leads, load_sample_personas, sample_leads_path
-from leadkit.errors import ConfigError, LeadkitError, MissingExtraError, Problem, ValidationError
+from leadkit.errors import ConfigError, LeadkitError, MissingExtraError, Problem, TransitionError, ValidationError
 from leadkit.model import (
     BANT,
     Company,
@@ -85,6 +85,39 @@ if TYPE_CHECKING:
         register_scorer,
         scorer_types,
     )
+    from leadkit.stages import (
+        BUILTIN_GUARDS,
+        AllGuards,
+        AnyGuard,
+        AutoMove,
+        BantQualified,
+        Breach,
+        Contactable,
+        Guard,
+        IsMQL,
+        Journey,
+        MaxTemperature,
+        MinGrade,
+        MinScore,
+        MinTemperature,
+        Move,
+        NotGuard,
+        Pipeline,
+        QuietFor,
+        SalesReady,
+        ScoreBelow,
+        Stage,
+        StatusIn,
+        Suggestion,
+        Transition,
+        Visit,
+        default_pipeline,
+        default_pipeline_path,
+        guard_names,
+        load_pipeline,
+        register_guard,
+        time_in_stage,
+    )
 
     __version__: str
 
@@ -92,6 +125,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BANT",
     "BANT_CHECKLIST",
+    "BUILTIN_GUARDS",
     "CHAMP_CHECKLIST",
     "DEFAULT_FIT_WEIGHTS",
     "DEFAULT_SIGNALS",
@@ -100,10 +134,15 @@ __all__ = [
     "GRADES",
     "MEDDIC_CHECKLIST",
     "OPERATORS",
+    "AllGuards",
     "AllOf",
+    "AnyGuard",
     "AnyOf",
+    "AutoMove",
     "BANTScorer",
+    "BantQualified",
     "BestPersonaFitScorer",
+    "Breach",
     "Checklist",
     "ChecklistAssessment",
     "ChecklistItem",
@@ -113,6 +152,7 @@ __all__ = [
     "ConfigError",
     "Conflict",
     "Contact",
+    "Contactable",
     "Contribution",
     "Criterion",
     "CriterionStatus",
@@ -121,38 +161,61 @@ __all__ = [
     "EngagementState",
     "FieldCondition",
     "Frequency",
+    "Guard",
     "Interaction",
     "InteractionCondition",
     "InteractionKind",
+    "IsMQL",
+    "Journey",
     "Lead",
     "LeadBatch",
     "LeadkitError",
+    "MaxTemperature",
     "Merge",
+    "MinGrade",
+    "MinScore",
+    "MinTemperature",
     "MissingExtraError",
+    "Move",
     "Not",
+    "NotGuard",
     "Persona",
     "PersonaFitScorer",
+    "Pipeline",
     "Problem",
     "Qualification",
+    "QuietFor",
     "Rule",
     "RuleScorer",
+    "SalesReady",
     "Score",
+    "ScoreBelow",
     "Scorer",
     "ScoringModel",
     "Signal",
+    "Stage",
     "StageChange",
+    "StatusIn",
+    "Suggestion",
     "Temperature",
+    "Transition",
+    "TransitionError",
     "ValidationError",
+    "Visit",
     "__version__",
     "check_as_of",
     "dedupe",
     "dedupe_keys",
     "default_model",
     "default_model_path",
+    "default_pipeline",
+    "default_pipeline_path",
+    "guard_names",
     "is_contactable",
     "is_valid_email",
     "is_valid_phone",
     "load_model",
+    "load_pipeline",
     "load_sample_leads",
     "load_sample_personas",
     "normalize_email",
@@ -160,11 +223,50 @@ __all__ = [
     "parse_condition",
     "parse_duration",
     "read_leads",
+    "register_guard",
     "register_scorer",
     "sample_leads_path",
     "scorer_types",
+    "time_in_stage",
     "write_leads",
 ]
+
+
+_STAGE_NAMES = frozenset(
+    {
+        "BUILTIN_GUARDS",
+        "AllGuards",
+        "AnyGuard",
+        "AutoMove",
+        "BantQualified",
+        "Breach",
+        "Contactable",
+        "Guard",
+        "IsMQL",
+        "Journey",
+        "MaxTemperature",
+        "MinGrade",
+        "MinScore",
+        "MinTemperature",
+        "Move",
+        "NotGuard",
+        "Pipeline",
+        "QuietFor",
+        "SalesReady",
+        "ScoreBelow",
+        "Stage",
+        "StatusIn",
+        "Suggestion",
+        "Transition",
+        "Visit",
+        "default_pipeline",
+        "default_pipeline_path",
+        "guard_names",
+        "load_pipeline",
+        "register_guard",
+        "time_in_stage",
+    }
+)
 
 
 def __getattr__(name: str) -> Any:
@@ -175,12 +277,13 @@ def __getattr__(name: str) -> Any:
 
         return version("leadkit")
     if name in __all__:
-        # A public name not bound yet is a scorer: the scoring package loads on
-        # first use, so `import leadkit` stays light for code that only needs
-        # the model.
-        from leadkit import scoring
+        # A public name not bound yet is a scorer or a pipeline name: those
+        # packages load on first use, so `import leadkit` stays light for code
+        # that only needs the model.
+        import importlib
 
-        value = getattr(scoring, name)
+        package = importlib.import_module("leadkit.stages" if name in _STAGE_NAMES else "leadkit.scoring")
+        value = getattr(package, name)
         globals()[name] = value  # later lookups skip this function
         return value
     msg = f"module 'leadkit' has no attribute {name!r}"

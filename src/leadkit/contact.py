@@ -19,7 +19,7 @@ The merge rule, in full:
    stage), it is filled from the next lead in creation order that has one.
 4. Interactions are the union of all of the group's interactions (an event
    recorded twice, identical in every field, is kept once).
-5. A stage is taken together with its history, from the same lead.
+5. A stage is taken together with its status and history, from the same lead.
 6. Whenever two leads held *different* values for a field, the survivor's
    value is kept and a `Conflict` records the value set aside, so
    nothing is lost: it is in `DedupeResult.merges`.
@@ -92,7 +92,7 @@ class Conflict:
     """A value set aside while merging, because the survivor already had another."""
 
     field: str
-    """The field, as a path: ``company.industry``, ``attributes.plan``, ``bant.budget``, ``stage``, ``history``."""
+    """The field, as a path: ``company.industry``, ``attributes.plan``, ``bant.budget``, ``stage``, ``history`` …"""
     kept: Any
     """The value the merged lead has."""
     dropped: Any
@@ -160,7 +160,7 @@ def dedupe(leads: Iterable[Lead]) -> DedupeResult:
        stage), the next lead in creation order that has one fills it.
     4. Interactions are the union of the group's (an event recorded twice,
        identical in every field, is kept once).
-    5. A stage is taken together with its history, from the same lead.
+    5. A stage is taken together with its status and history, from the same lead.
     6. Every value set aside because the survivor had a different one is
        recorded as a `Conflict` in `DedupeResult.merges`.
 
@@ -269,6 +269,8 @@ def _merge_group(group: Sequence[Lead]) -> tuple[Lead, Merge]:
     for lead in staged[1:]:
         if lead.stage != stage_from.stage:
             conflicts.append(Conflict("stage", stage_from.stage, lead.stage, lead.id))
+        if lead.status != stage_from.status:
+            conflicts.append(Conflict("status", stage_from.status, lead.status, lead.id))
         if not _same(lead.history, stage_from.history):
             conflicts.append(Conflict("history", stage_from.history, lead.history, lead.id))
     # An event is a duplicate only when identical as data, not merely == (1 == True).
@@ -284,6 +286,7 @@ def _merge_group(group: Sequence[Lead]) -> tuple[Lead, Merge]:
         interactions=interactions,
         stage=stage_from.stage,
         history=stage_from.history,
+        status=stage_from.status,
     )
     return merged, Merge(survivor.id, tuple(lead.id for lead in others), tuple(conflicts))
 

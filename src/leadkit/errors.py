@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import attrs
 
@@ -23,6 +23,7 @@ __all__ = [
     "LeadkitError",
     "MissingExtraError",
     "Problem",
+    "TransitionError",
     "ValidationError",
 ]
 
@@ -191,6 +192,58 @@ class ConfigError(_ProblemsError, ValueError):
     rather than describe leads, such as scoring models and pipelines; it carries
     the same `Problem` records.
     """
+
+
+class TransitionError(LeadkitError, ValueError):
+    """A lead cannot make the stage change asked for, or its stage history is not one a pipeline allows.
+
+    The message says what was asked, why it was refused and what is allowed
+    instead; the same facts are attributes for programs. A refused change
+    changes nothing: leads are immutable, and no new lead is returned.
+
+    Examples:
+        >>> from datetime import datetime, timezone
+        >>> from leadkit import Lead, default_pipeline
+        >>> t = datetime(2026, 11, 2, tzinfo=timezone.utc)
+        >>> lead = default_pipeline().advance(Lead(id="L-1", created_at=t), "inquiry", at=t)
+        >>> default_pipeline().advance(lead, "sql", at=t)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        leadkit.errors.TransitionError: lead 'L-1': inquiry -> sql is not a move of pipeline 'default'; ...
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        lead_id: str | None = None,
+        current: str | None = None,
+        target: str | None = None,
+        allowed: tuple[str, ...] = (),
+        reasons: tuple[str, ...] = (),
+        index: int | None = None,
+    ) -> None:
+        self.lead_id = lead_id
+        """The lead's id."""
+        self.current = current
+        """The stage the lead is in (``None`` before it enters the pipeline)."""
+        self.target = target
+        """The stage asked for."""
+        self.allowed = allowed
+        """The stages the lead may move to from ``current``."""
+        self.reasons = reasons
+        """Why a guard refused the move, or what else was wrong, in words."""
+        self.index = index
+        """For a refused history: the index of the first bad change."""
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        state = {k: getattr(self, k) for k in ("lead_id", "current", "target", "allowed", "reasons", "index")}
+        return (_rebuild_transition_error, (str(self), state))
+
+
+def _rebuild_transition_error(message: str, state: dict[str, Any]) -> TransitionError:
+    return TransitionError(message, **state)
 
 
 class MissingExtraError(LeadkitError, ImportError):

@@ -480,7 +480,12 @@ class Persona(_Serializable):
 
 @attrs.frozen(kw_only=True)
 class StageChange(_Serializable):
-    """One entry of a lead's stage history: who moved it where, when and why."""
+    """One entry of a lead's stage history: who moved it where, when and why.
+
+    A change of working status inside a stage (``attempted_to_contact`` to
+    ``connected`` in SAL) is a change whose ``from_stage`` and ``to_stage``
+    are the same stage.
+    """
 
     from_stage: str | None = attrs.field(converter=check.clean_text, validator=check.optional_text)
     """The stage left, or ``None`` for a lead's first placement."""
@@ -492,6 +497,13 @@ class StageChange(_Serializable):
     """Why (a reason code or a sentence)."""
     by: str | None = attrs.field(default=None, converter=check.clean_text, validator=check.optional_text)
     """Who or what made the change (a user, a rule, a job)."""
+    status: str | None = attrs.field(default=None, converter=check.clean_text, validator=check.optional_text)
+    """The working status inside ``to_stage`` from this change on (``None`` when the stage has none)."""
+
+    @property
+    def is_status_change(self) -> bool:
+        """True when the lead stayed in its stage and only its working status changed."""
+        return self.from_stage == self.to_stage
 
 
 # --------------------------------------------------------------------------- lead
@@ -515,12 +527,26 @@ def _check_history(inst: Lead, attribute: attrs.Attribute[Any], value: Any) -> N
             )
 
 
-def _check_stage(inst: Lead, attribute: attrs.Attribute[Any], value: Any) -> None:
-    check.optional_text(inst, attribute, value)
+def _last_change(inst: Lead) -> StageChange | None:
     history = inst.history
     last = history[-1] if isinstance(history, tuple) and history else None
-    if isinstance(last, StageChange) and value != last.to_stage:  # a bad item is history's own problem
+    return last if isinstance(last, StageChange) else None  # a bad item is history's own problem
+
+
+def _check_stage(inst: Lead, attribute: attrs.Attribute[Any], value: Any) -> None:
+    check.optional_text(inst, attribute, value)
+    last = _last_change(inst)
+    if last is not None and value != last.to_stage:
         check.fail(attribute, f"{last.to_stage!r}, the last stage in the history", value)
+
+
+def _check_lead_status(inst: Lead, attribute: attrs.Attribute[Any], value: Any) -> None:
+    check.optional_text(inst, attribute, value)
+    last = _last_change(inst)
+    if last is not None and value != last.status:
+        check.fail(attribute, f"{last.status!r}, the last status in the history", value)
+    if value is not None and inst.stage is None:
+        check.fail(attribute, "no status while the lead has no stage", value)
 
 
 @attrs.frozen(kw_only=True)
@@ -529,7 +555,7 @@ class Lead(_Serializable):
 
     Interactions are kept sorted by time whatever order they are given in.
     ``attributes`` holds custom fields (JSON values) as a read-only mapping.
-    When a stage history is given, ``stage`` must be the stage it ends in.
+    When a stage history is given, ``stage`` and ``status`` must be where it ends.
 
     Examples:
         >>> from datetime import datetime, timezone
@@ -562,6 +588,10 @@ class Lead(_Serializable):
     """The lifecycle stage, or ``None`` before the lead enters a pipeline."""
     history: tuple[StageChange, ...] = attrs.field(default=(), converter=check.as_tuple, validator=_check_history)
     """Stage changes, oldest first; each starts where the previous one ended."""
+    status: str | None = attrs.field(default=None, converter=check.clean_text, validator=_check_lead_status)
+    """The working status inside the stage (``attempted_to_contact``), or ``None``.
+
+    When a stage history is given, it must be the status of its last change."""
 
     def with_interaction(self, interaction: Interaction) -> Self:
         """A copy with one more interaction (kept in time order)."""

@@ -249,7 +249,8 @@ def histories(draw: st.DrawFn, *, stages: Sequence[str] | None = None, max_size:
         target = draw(st.sampled_from(names))
         reason = draw(st.none() | texts(max_size=20))
         by = draw(st.none() | texts(max_size=12))
-        changes.append(StageChange(from_stage=current, to_stage=target, at=at, reason=reason, by=by))
+        status = draw(st.none() | st.sampled_from(["new", "attempted_to_contact", "connected"]))
+        changes.append(StageChange(from_stage=current, to_stage=target, at=at, reason=reason, by=by, status=status))
         current = target
     return tuple(changes)
 
@@ -269,6 +270,7 @@ def leads(
     interaction_strategy = interactions if interactions is not None else _any_interactions()
     changes = draw(history if history is not None else histories())
     stage = changes[-1].to_stage if changes else draw(st.none() | st.sampled_from(["inquiry", "lead", "mql"]))
+    status = changes[-1].status if changes else None
     return Lead(
         id=draw(texts(max_size=20)),
         created_at=draw(aware_datetimes()),
@@ -280,6 +282,7 @@ def leads(
         bant=draw(bants()),
         stage=stage,
         history=changes,
+        status=status,
     )
 
 

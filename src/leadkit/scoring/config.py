@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from leadkit import _config
+from leadkit import _documents
 from leadkit._frozen import thaw
 from leadkit.errors import ConfigError, ValidationError
 from leadkit.model import Persona
@@ -60,15 +60,15 @@ ENTRY_POINT_GROUP = "leadkit.scorers"
 """The entry-point group where installed packages register scorer types."""
 
 T = TypeVar("T")
-Where = _config.Where
-_fail = _config.fail
-_at = _config.at
-_keys = _config.keys
-_number = _config.number
-_text = _config.text
-_list = _config.items
-_duration = _config.duration
-_without_none = _config.without_none
+Where = _documents.Where
+_fail = _documents.fail
+_at = _documents.at
+_keys = _documents.keys
+_number = _documents.number
+_text = _documents.text
+_list = _documents.items
+_duration = _documents.duration
+_without_none = _documents.without_none
 
 
 # --- the scorer types ---------------------------------------------------------------------------
@@ -256,7 +256,7 @@ _BUILTINS: Mapping[str, _Type] = {
 BUILTIN_SCORER_TYPES: Mapping[str, type] = {name: spec.cls for name, spec in _BUILTINS.items()}
 """The scorer types every model can name, and their classes."""
 
-_REGISTRY: _config.Registry[type] = _config.Registry("scorer type", ENTRY_POINT_GROUP, lambda: tuple(_BUILTINS))
+_REGISTRY: _documents.Registry[type] = _documents.Registry("scorer type", ENTRY_POINT_GROUP, lambda: tuple(_BUILTINS))
 _registered = _REGISTRY.registered
 
 
@@ -490,7 +490,7 @@ def _type_name(scorer: Scorer, index: int) -> str:
 
 def model_from_yaml(text: str | bytes) -> ScoringModel:
     """Read a model from YAML text; every problem carries its line."""
-    return _config.from_yaml(text, model_from_data)
+    return _documents.from_yaml(text, model_from_data)
 
 
 def model_to_yaml(model: ScoringModel) -> str:
@@ -512,7 +512,7 @@ def load_model(path: str | os.PathLike[str]) -> ScoringModel:
         ConfigError: if the file cannot be read or does not describe a valid
             model; each problem names its path and line.
     """
-    text = _config.read_bytes(path)
+    text = _documents.read_bytes(path)
     return model_from_yaml(text)
 
 
