@@ -62,6 +62,28 @@ from leadkit.scoring import (  # noqa: E402
     Scorer,
     ScoringModel,
 )
+from leadkit.scoring.qualify import GRADES, Temperature  # noqa: E402
+from leadkit.stages import (  # noqa: E402
+    AllGuards,
+    AnyGuard,
+    AutoMove,
+    BantQualified,
+    Contactable,
+    Guard,
+    IsMQL,
+    MaxTemperature,
+    MinGrade,
+    MinScore,
+    MinTemperature,
+    NotGuard,
+    Pipeline,
+    QuietFor,
+    SalesReady,
+    ScoreBelow,
+    Stage,
+    StatusIn,
+    Transition,
+)
 
 if TYPE_CHECKING:
     from hypothesis.strategies import SearchStrategy
@@ -75,12 +97,14 @@ __all__ = [
     "contacts",
     "criteria",
     "emails",
+    "guards",
     "histories",
     "interactions",
     "json_values",
     "leads",
     "personas",
     "phones",
+    "pipelines",
     "rules",
     "scoring_models",
     "texts",
@@ -381,6 +405,72 @@ def scoring_models(draw: st.DrawFn) -> ScoringModel:
         mql_grades=draw(st.lists(st.sampled_from(["A", "B", "C", "D"]), unique=True)),
         hand_raiser_window=draw(st.none() | st.timedeltas(min_value=timedelta(hours=1), max_value=timedelta(days=90))),
     )
+
+
+def guards(*, max_depth: int = 1) -> SearchStrategy[Guard]:
+    """Built-in guards with random settings, combined with any/all/not up to ``max_depth``."""
+    base = st.one_of(
+        st.sampled_from([Contactable(), IsMQL(), SalesReady(), BantQualified()]),
+        st.builds(MinScore, st.integers(-50, 200), st.none() | st.sampled_from(["rules", "engagement"])),
+        st.builds(ScoreBelow, st.integers(-50, 200), st.none() | st.sampled_from(["rules", "engagement"])),
+        st.builds(MinGrade, st.sampled_from(GRADES)),
+        st.builds(MinTemperature, st.sampled_from(list(Temperature))),
+        st.builds(MaxTemperature, st.sampled_from(list(Temperature))),
+        st.builds(QuietFor, st.integers(1, 90).map(lambda d: timedelta(days=d))),
+        st.builds(StatusIn, st.lists(st.sampled_from(["new", "connected", "bad_timing"]), min_size=1, unique=True)),
+    )
+    if max_depth <= 0:
+        return base
+    inner = guards(max_depth=max_depth - 1)
+    return st.one_of(
+        base,
+        st.builds(AnyGuard, st.lists(inner, min_size=1, max_size=3)),
+        st.builds(AllGuards, st.lists(inner, min_size=1, max_size=3)),
+        st.builds(NotGuard, inner),
+    )
+
+
+@st.composite
+def pipelines(draw: st.DrawFn, *, min_stages: int = 1, max_stages: int = 8) -> Pipeline:
+    """Valid pipelines: every stage reachable, dead ends terminal, with random guards, statuses, SLAs and policy.
+
+    Stage names are ``s0`` … ``sN``; ``s0`` is the initial stage.
+    """
+    count = draw(st.integers(min_stages, max_stages))
+    names = [f"s{i}" for i in range(count)]
+    pairs = {(names[i], names[i + 1]) for i in range(count - 1)}  # a spine reaching every stage
+    extra = st.tuples(st.sampled_from(names), st.sampled_from(names)).filter(lambda p: p[0] != p[1])
+    pairs |= set(draw(st.lists(extra, max_size=2 * count)))
+    terminal = {n for n in names if not any(src == n for src, _ in pairs)}
+    if count > 1:
+        terminal |= set(draw(st.lists(st.sampled_from(names[1:]), max_size=2)))
+    stages = [
+        Stage(
+            name=n,
+            owner=draw(st.none() | st.sampled_from(["marketing", "sales"])),
+            terminal=n in terminal,
+            statuses=draw(st.lists(st.sampled_from(["new", "connected", "bad_timing"]), max_size=3, unique=True)),
+            sla=draw(st.none() | st.integers(1, 240).map(lambda h: timedelta(hours=h))),
+        )
+        for n in names
+    ]
+    transitions = [
+        Transition(
+            name=f"{src}_to_{dst}",
+            sources=src,
+            target=dst,
+            guards=draw(st.lists(guards(), max_size=2)),
+            requires_reason=draw(st.booleans()),
+            reopens=src in terminal,
+        )
+        for src, dst in sorted(pairs)
+    ]
+    moves = sorted(pairs)
+    policy = [
+        AutoMove(sources=src, target=dst, when=draw(st.lists(guards(), max_size=2)), reason=f"auto_{i}")
+        for i, (src, dst) in enumerate(draw(st.lists(st.sampled_from(moves), max_size=3)) if moves else [])
+    ]
+    return Pipeline(name="generated", stages=stages, transitions=transitions, initial="s0", policy=policy)
 
 
 _CHECK_AS_OF = datetime(2100, 1, 1, tzinfo=timezone.utc)

@@ -293,7 +293,7 @@ def _check_period(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
 
 @attrs.frozen
 class QuietFor:
-    """No interaction in the ``period`` before the moment of the move."""
+    """No interaction in the ``period`` before the move (for a lead with none: created that long ago)."""
 
     name: ClassVar[str] = "quiet_for"
     period: timedelta = attrs.field(validator=_check_period)
@@ -302,9 +302,10 @@ class QuietFor:
     def check(self, lead: Lead, qualification: Qualification | None, at: datetime) -> tuple[str, ...]:
         """The reasons the guard fails, in words; empty when it passes."""
         last = next((i.at for i in reversed(lead.interactions) if i.at <= at), None)
-        if last is None or at - last >= self.period:
+        since, what = (last, "last one") if last is not None else (lead.created_at, "none since the lead was created")
+        if at - since >= self.period:
             return ()
-        return (f"{format_duration(self.period)} without interaction (last one {format_duration(at - last)} before)",)
+        return (f"{format_duration(self.period)} without interaction ({what} {format_duration(at - since)} before)",)
 
 
 def _texts(value: Any) -> Any:
