@@ -179,3 +179,59 @@ def test_demo_ranks_the_sample(capsys: pytest.CaptureFixture[str]) -> None:
     assert "5. Ranking with the default model, as of 2026-12-21T00:00:00+00:00 (top 15)" in out
     assert "  #  lead    persona" in out
     assert re.search(r"\d+ contactable leads: \d+ MQL, \d+ sales-ready", out)
+
+
+def test_demo_walks_the_sample_through_the_default_pipeline(capsys: pytest.CaptureFixture[str]) -> None:
+    """The demo shows where each lead moves next under the automatic policy, and why."""
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    section = out.split("6. Where each lead moves next", 1)[1]
+    assert "inquiry > lead > mql  crossed the MQL threshold" in section
+    assert "raised a hand (demo request or free trial)" in section
+    assert re.search(r"170 contactable leads placed: \d+ lead, \d+ mql, \d+ sal\.", section)
+
+
+class TestPipelineCommand:
+    def test_show_the_default_pipeline(self, capsys: pytest.CaptureFixture[str]) -> None:
+        assert main(["pipeline", "show"]) == 0
+        out = capsys.readouterr().out
+        assert out.startswith("pipeline 'default', initial stage: inquiry")
+        assert re.search(r"^\s+sal\s+sales\s+-\s+new, attempted_to_contact, connected, bad_timing\s+1w$", out, re.M)
+        assert re.search(r"^\s+qualify\s+sal\s+sql\s+bant_qualified\s+-$", out, re.M)
+        assert "Automatic policy (first match wins):" in out
+
+    @pytest.mark.parametrize(("fmt", "start"), [("mermaid", "stateDiagram-v2\n"), ("dot", 'digraph "default" {\n')])
+    def test_show_a_diagram(self, fmt: str, start: str, capsys: pytest.CaptureFixture[str]) -> None:
+        assert main(["pipeline", "show", "--format", fmt]) == 0
+        out = capsys.readouterr().out
+        assert out.startswith(start)
+        assert out == (
+            leadkit.default_pipeline().to_mermaid() if fmt == "mermaid" else leadkit.default_pipeline().to_dot()
+        )
+
+    def test_show_and_validate_a_file(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        path = tmp_path / "p.yaml"
+        path.write_text(
+            "version: 1\nname: tiny\ninitial: a\nstages:\n  - name: a\n  - name: b\n    terminal: true\n"
+            "transitions:\n  - name: go\n    from: a\n    to: b\n"
+        )
+        assert main(["pipeline", "show", str(path)]) == 0
+        assert "pipeline 'tiny', initial stage: a" in capsys.readouterr().out
+        assert main(["validate", str(path)]) == 0
+        assert "a valid pipeline 'tiny' with 2 stages and 1 moves (initial stage: a)" in capsys.readouterr().out
+
+    def test_an_invalid_pipeline_exits_2_with_its_line(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        path = tmp_path / "p.yaml"
+        path.write_text(
+            "version: 1\ninitial: a\nstages:\n  - name: a\ntransitions:\n  - name: go\n    from: a\n    to: b\n"
+        )
+        assert main(["pipeline", "show", str(path)]) == 2
+        assert "transitions[0].to (line 8): unknown stage 'b'" in capsys.readouterr().err
+        assert main(["validate", str(path)]) == 2
+
+    def test_show_needs_an_action(self, capsys: pytest.CaptureFixture[str]) -> None:
+        with pytest.raises(SystemExit) as info:
+            main(["pipeline"])
+        assert info.value.code == 2

@@ -1,4 +1,4 @@
-"""The ``leadkit`` command line: demo, validate, score and explain.
+"""The ``leadkit`` command line: demo, validate, score, explain and pipeline show.
 
 Exit status: 0 when all went well, 1 when some rows of a leads file are
 invalid (the valid ones are still processed), 2 when the input cannot be used
@@ -146,24 +146,67 @@ def _demo(out: TextIO) -> int:
         file=out,
     )
     print("  Explain one: leadkit explain FILE --id ID (the sample file is above).", file=out)
+    print("", file=out)
+    _next_moves(contactable, qualifications, out)
     return 0
 
 
-def _is_model(path: str) -> bool:
-    """True for a YAML file whose top level looks like a scoring model (version and scorers keys)."""
+def _next_moves(leads: Sequence[Lead], qualifications: Sequence[Qualification], out: TextIO) -> None:
+    """Section 6 of the demo: each lead walked through the default pipeline by its automatic policy."""
+    from leadkit.stages import default_pipeline
+
+    pipeline = default_pipeline()
+    walked = [pipeline.auto_advance(lead, q) for lead, q in zip(leads, qualifications, strict=True)]
+    by_total = sorted(zip(walked, qualifications, strict=True), key=lambda pair: -pair[1].total)[:15]
+    print("6. Where each lead moves next: the default pipeline's automatic policy (top 15)", file=out)
+    rows = [
+        [lead.id, lead.stage, " > ".join(c.to_stage for c in lead.history), _why(lead, pipeline)]
+        for lead, _ in by_total
+    ]
+    print(_table(["lead", "stage", "path", "why (its last move)"], rows), file=out)
+    stages = Counter(lead.stage for lead in walked)
+    summary = ", ".join(f"{stages[s.name]} {s.name}" for s in pipeline.stages if stages[s.name])
+    print(f"  {len(walked)} contactable leads placed: {summary}.", file=out)
+    print("  See the pipeline: leadkit pipeline show (or --format mermaid).", file=out)
+
+
+def _why(lead: Lead, pipeline: Any) -> str:
+    """The description of the policy rule that made the lead's last move."""
+    last = lead.history[-1]
+    rule = next((r for r in pipeline.policy if r.reason == last.reason), None)
+    return rule.description or rule.reason if rule is not None else "entered the pipeline"
+
+
+def _document_kind(path: str) -> str | None:
+    """``model`` or ``pipeline`` for a YAML file that looks like one, else ``None`` (a leads file)."""
     if Path(path).suffix.lower() not in (".yaml", ".yml"):
-        return False
+        return None
     from leadkit import _yaml
 
     try:
         data = _yaml.load(Path(path).read_bytes()).data
     except (OSError, ValidationError):
-        return False  # reported by the leads reader, with its own message
-    return isinstance(data, dict) and ("scorers" in data or "version" in data)
+        return None  # reported by the leads reader, with its own message
+    if not isinstance(data, dict):
+        return None
+    if "transitions" in data or "stages" in data:
+        return "pipeline"
+    return "model" if "scorers" in data or "version" in data else None
 
 
 def _validate(path: str, *, strict: bool, out: TextIO) -> int:
-    if _is_model(path):
+    kind = _document_kind(path)
+    if kind == "pipeline":
+        from leadkit.stages import load_pipeline
+
+        pipeline = load_pipeline(path)
+        print(
+            f"{path}: a valid pipeline {pipeline.name!r} with {len(pipeline.stages)} stages and "
+            f"{len(pipeline.transitions)} moves (initial stage: {pipeline.initial})",
+            file=out,
+        )
+        return 0
+    if kind == "model":
         from leadkit.scoring import load_model
 
         model = load_model(path)
@@ -177,6 +220,56 @@ def _validate(path: str, *, strict: bool, out: TextIO) -> int:
     )
     _problems_report(batch, out)
     return 1 if batch.problems else 0
+
+
+def _pipeline_show(path: str | None, fmt: str, out: TextIO) -> int:
+    from leadkit.scoring.conditions import format_duration
+    from leadkit.stages import default_pipeline, load_pipeline
+    from leadkit.stages.guards import guard_description
+
+    pipeline = default_pipeline() if path is None else load_pipeline(path)
+    if fmt == "mermaid":
+        out.write(pipeline.to_mermaid())
+        return 0
+    if fmt == "dot":
+        out.write(pipeline.to_dot())
+        return 0
+    print(f"pipeline {pipeline.name!r}, initial stage: {pipeline.initial}", file=out)
+    if pipeline.description:
+        print(f"  {pipeline.description}", file=out)
+    print("", file=out)
+    stages = [
+        [
+            s.name,
+            s.owner or "-",
+            "yes" if s.terminal else "-",
+            ", ".join(s.statuses) or "-",
+            format_duration(s.sla) if s.sla is not None else "-",
+        ]
+        for s in pipeline.stages
+    ]
+    print(_table(["stage", "owner", "terminal", "statuses", "sla"], stages), file=out)
+    print("", file=out)
+    moves = [
+        [
+            t.name,
+            ", ".join(t.sources),
+            t.target,
+            "; ".join(guard_description(g) for g in t.guards) or "-",
+            "yes" if t.requires_reason else "-",
+        ]
+        for t in pipeline.transitions
+    ]
+    print(_table(["move", "from", "to", "guards", "needs a reason"], moves), file=out)
+    if pipeline.policy:
+        print("", file=out)
+        rules = [
+            [", ".join(r.sources), r.target, "; ".join(guard_description(g) for g in r.when) or "-", r.reason]
+            for r in pipeline.policy
+        ]
+        print("Automatic policy (first match wins):", file=out)
+        print(_table(["from", "to", "when", "reason code"], rules), file=out)
+    return 0
 
 
 def _as_of(text: str | None) -> datetime:
@@ -287,9 +380,20 @@ def _parser() -> argparse.ArgumentParser:
         "demo", parents=[common], help="validate, de-duplicate, summarise and rank the bundled sample leads"
     )
     validate = commands.add_parser(
-        "validate", parents=[common], help="check a leads file (.json, .jsonl, .yaml) or a scoring model (.yaml)"
+        "validate",
+        parents=[common],
+        help="check a leads file (.json, .jsonl, .yaml), a scoring model or a pipeline (.yaml)",
     )
     validate.add_argument("path", help="the file to check")
+    pipeline = commands.add_parser("pipeline", parents=[common], help="work with lifecycle pipelines")
+    pipeline_commands = pipeline.add_subparsers(dest="pipeline_command", metavar="ACTION", required=True)
+    show = pipeline_commands.add_parser(
+        "show", parents=[common], help="print a pipeline's stages, moves and policy, or its diagram"
+    )
+    show.add_argument("path", nargs="?", help="a pipeline YAML file (default: the pipeline shipped with leadkit)")
+    show.add_argument(
+        "--format", choices=("text", "mermaid", "dot"), default="text", help="text tables, Mermaid or Graphviz DOT"
+    )
     validate.add_argument(
         "--lenient", action="store_true", help="keep unknown fields in attributes instead of reporting them"
     )
@@ -322,6 +426,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _validate(args.path, strict=not args.lenient, out=out)
         if args.command == "score":
             return _score(args, out, err)
+        if args.command == "pipeline":
+            return _pipeline_show(args.path, args.format, out)
         return _explain(args, out, err)
     except LeadkitError as exc:
         if getattr(args, "debug", False):
