@@ -9,9 +9,10 @@ never the clock: the moment is always a parameter.
 
 from __future__ import annotations
 
+import operator
 from collections import deque
-from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -287,35 +288,76 @@ def _text_argument(value: object, name: str) -> str | None:
 
 
 # Leads and stage changes made by `advance` are built from parts already checked, without running
-# every validator again: a move must stay cheap however long the history grows.
+# every validator again: a move must stay cheap however long the history grows. Fields are read in
+# one call and written through the slots' own descriptors, the cheapest way to fill a slotted object.
+_new = object.__new__
 _set = object.__setattr__
-_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _slot_setters(cls: type, names: tuple[str, ...]) -> tuple[Callable[[Any, Any], None], ...]:
+    def setter(name: str) -> Callable[[Any, Any], None]:
+        for klass in cls.__mro__:
+            descriptor = klass.__dict__.get(name)
+            if descriptor is not None and hasattr(descriptor, "__set__"):
+                return descriptor.__set__  # type: ignore[no-any-return]
+        return lambda obj, value: _set(obj, name, value)  # pragma: no cover - attrs slotted classes have slots
+
+    return tuple(setter(name) for name in names)
+
+
+@attrs.frozen
+class _Copier:
+    """How to copy one slotted attrs class field by field, replacing stage, status and history."""
+
+    cls: type
+    read: Callable[[Any], tuple[Any, ...]]
+    write: tuple[Callable[[Any, Any], None], ...]
+    stage: Callable[[Any, Any], None]
+    status: Callable[[Any, Any], None]
+    history: Callable[[Any, Any], None]
+
+    @classmethod
+    def of(cls, lead_class: type) -> _Copier:
+        replaced = ("stage", "status", "history")
+        kept = tuple(a.name for a in attrs.fields(lead_class) if a.name not in replaced)
+        stage, status, history = _slot_setters(lead_class, replaced)
+        return cls(lead_class, operator.attrgetter(*kept), _slot_setters(lead_class, kept), stage, status, history)
+
+
+_COPIERS: dict[type, _Copier] = {}
+_CHANGE_SETTERS = _slot_setters(StageChange, ("from_stage", "to_stage", "at", "reason", "by", "status"))
 
 
 def _moved(lead: Lead, stage: str, status: str | None, change: StageChange) -> Lead:
-    cls = type(lead)
-    names = _FIELDS.get(cls)
-    if names is None:
-        names = _FIELDS[cls] = tuple(a.name for a in attrs.fields(cls))
-    new = object.__new__(cls)
-    for name in names:
-        _set(new, name, getattr(lead, name))
-    _set(new, "stage", stage)
-    _set(new, "status", status)
-    _set(new, "history", (*lead.history, change))
+    copier = _COPIERS.get(type(lead))
+    if copier is None:
+        copier = _COPIERS[type(lead)] = _Copier.of(type(lead))
+    new: Lead = _new(copier.cls)
+    for write, value in zip(copier.write, copier.read(lead)):  # noqa: B905 - same length by construction
+        write(new, value)
+    copier.stage(new, stage)
+    copier.status(new, status)
+    copier.history(new, (*lead.history, change))
     return new
 
 
 def _change(  # noqa: PLR0917 - on the hot path of every move, where keyword arguments cost time
-    from_stage: str | None, to_stage: str, at: datetime, reason: str | None, by: str | None, status: str | None
+    from_stage: str | None,
+    to_stage: str,
+    at: datetime,
+    reason: str | None,
+    by: str | None,
+    status: str | None,
+    _setters: tuple[Callable[[Any, Any], None], ...] = _CHANGE_SETTERS,
 ) -> StageChange:
-    change = object.__new__(StageChange)
-    _set(change, "from_stage", from_stage)
-    _set(change, "to_stage", to_stage)
-    _set(change, "at", at)
-    _set(change, "reason", reason)
-    _set(change, "by", by)
-    _set(change, "status", status)
+    change = _new(StageChange)
+    set_from, set_to, set_at, set_reason, set_by, set_status = _setters
+    set_from(change, from_stage)
+    set_to(change, to_stage)
+    set_at(change, at)
+    set_reason(change, reason)
+    set_by(change, by)
+    set_status(change, status)
     return change
 
 
@@ -388,6 +430,7 @@ class Pipeline:
     _moves: Mapping[tuple[str | None, str], Transition] = attrs.field(init=False, eq=False, repr=False)
     _out: Mapping[str | None, tuple[Transition, ...]] = attrs.field(init=False, eq=False, repr=False)
     _rules: Mapping[str, tuple[AutoMove, ...]] = attrs.field(init=False, eq=False, repr=False)
+    _first_status: Mapping[str, str | None] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         stage = {s.name: s for s in self.stages}
@@ -406,6 +449,7 @@ class Pipeline:
         _set(self, "_moves", moves)
         _set(self, "_out", {k: tuple(v) for k, v in out.items()})
         _set(self, "_rules", {k: tuple(v) for k, v in rules.items()})
+        _set(self, "_first_status", {s.name: s.statuses[0] if s.statuses else None for s in self.stages})
         problems = self._problems()
         if problems:
             raise ConfigError(problems)
@@ -613,27 +657,34 @@ class Pipeline:
         if transition is None:
             self._current(lead)
             raise self._refuse_move(lead, current, to)
-        history = lead.history
-        if not (type(at) is datetime and at.tzinfo is not None and at.utcoffset() is not None):
+        tz = at.tzinfo if type(at) is datetime else None
+        if tz is None or (tz is not timezone.utc and at.utcoffset() is None):
             check_moment(at, "at")
+        history = lead.history
         if history and at < history[-1].at:
             self._refuse_time(lead, to, at)
-        if transition.guards:
-            failures = [r for guard in transition.guards for r in guard.check(lead, qualification, at)]
-            if failures:
-                msg = f"lead {lead.id!r}: {current} -> {to} needs " + "; ".join(failures)
-                raise TransitionError(msg, lead_id=lead.id, current=current, target=to, reasons=tuple(failures))
-        reason = _text_argument(reason, "reason")
+        for guard in transition.guards:
+            if guard.check(lead, qualification, at):
+                self._refuse_guards(lead, transition, to, qualification, at)
+        if reason is not None:
+            reason = _text_argument(reason, "reason")
         if reason is None and transition.requires_reason:
             msg = f"lead {lead.id!r}: {current} -> {to} ({transition.name}) needs a reason (pass reason=...)"
             raise TransitionError(msg, lead_id=lead.id, current=current, target=to, reasons=("a reason",))
-        statuses = self._stage[to].statuses
         if status is None:
-            status = statuses[0] if statuses else None
-        elif status not in statuses:
+            status = self._first_status[to]
+        elif status not in self._stage[to].statuses:
             self._refuse_status(lead, to, status)
-        change = _change(current, to, at, reason, _text_argument(by, "by"), status)
-        return _moved(lead, to, status, change)
+        if by is not None:
+            by = _text_argument(by, "by")
+        return _moved(lead, to, status, _change(current, to, at, reason, by, status))
+
+    def _refuse_guards(
+        self, lead: Lead, transition: Transition, to: str, qualification: Qualification | None, at: datetime
+    ) -> None:
+        failures = tuple(r for guard in transition.guards for r in guard.check(lead, qualification, at))
+        msg = f"lead {lead.id!r}: {lead.stage} -> {to} needs " + "; ".join(failures)
+        raise TransitionError(msg, lead_id=lead.id, current=lead.stage, target=to, reasons=failures)
 
     def set_status(
         self, lead: Lead, status: str, *, at: datetime, reason: str | None = None, by: str | None = None
