@@ -91,7 +91,7 @@ def _broken(old: str, new: str) -> str:
             "unknown stage 'workin' (did you mean 'working'?)",
         ),
         (_broken("    from: working", "    from: [working, lost]"), "transitions[1].from", 17, "unknown stage 'lost'"),
-        (_broken("initial: new", "initial: old"), "initial", 3, "unknown stage"),
+        (_broken("initial: new", "initial: nwe"), "initial", 3, "unknown stage 'nwe' (did you mean 'new'?)"),
         (_broken("initial: new\n", ""), "initial", 1, "missing key"),
         (_broken("  - name: won\n", "  - name: won\n  - name: lost\n"), "stages", 5, "unreachable stages: 'lost'"),
         (_broken("  - name: won\n", "  - name: new\n"), "stages[2].name", 9, "expected a name no other stage uses"),
@@ -103,7 +103,7 @@ def _broken(old: str, new: str) -> str:
             "unknown guard 'contactible' (did you mean 'contactable'?)",
         ),
         (_broken("min_score: 40", "min_score: lots"), "transitions[1].guards[0].min_score", 20, "expected a number"),
-        (_broken("min_score: 40", "min_grade: E"), "transitions[1].guards[0].min_grade.grade", 20, "one of the grades"),
+        (_broken("min_score: 40", "min_grade: E"), "transitions[1].guards[0].min_grade", 20, "one of the grades"),
         (_broken("[contactable]", "[quiet_for]"), "transitions[0].guards[0]", 15, "missing setting"),
         (_broken("[contactable]", "[{quiet_for: soon}]"), "transitions[0].guards[0].quiet_for", 15, "a duration"),
         (_broken("    sla: 2d", "    sla: -2d"), "stages[1].sla", 8, "a duration"),
@@ -346,3 +346,10 @@ def test_arbitrary_text_raises_only_config_errors(text: str) -> None:
 
 def test_pipeline_guards_any_are_instances() -> None:
     assert isinstance(Pipeline.from_yaml(default_pipeline().to_yaml()).transitions[1].guards[0], AnyGuard)
+
+
+def test_the_lifecycle_page_shows_the_default_pipeline_as_it_is() -> None:
+    """The Mermaid diagram pasted in the docs is the default pipeline's own diagram."""
+    page = (Path(__file__).resolve().parent.parent / "docs" / "lifecycle.md").read_text(encoding="utf-8")
+    diagram = page.split("```mermaid\n", 1)[1].split("```", 1)[0]
+    assert diagram == default_pipeline().to_mermaid()

@@ -33,7 +33,19 @@ from leadkit import (
     time_in_stage,
 )
 from leadkit.datasets import SAMPLE_AS_OF
-from leadkit.stages import AutoMove, Contactable, IsMQL, MinScore, QuietFor, ScoreBelow
+from leadkit.stages import (
+    AnyGuard,
+    AutoMove,
+    BantQualified,
+    Contactable,
+    IsMQL,
+    MinScore,
+    NotGuard,
+    QuietFor,
+    SalesReady,
+    ScoreBelow,
+    StatusIn,
+)
 from leadkit.testing import aware_datetimes, leads
 
 from .conftest import T0
@@ -144,7 +156,9 @@ def test_guards_read_the_qualification() -> None:
     lead = walk("inquiry", "lead")
     with pytest.raises(TransitionError, match="needs a Qualification"):
         PIPELINE.advance(lead, "mql", at=T0 + 3 * HOUR)
-    with pytest.raises(TransitionError, match=r"MQL \(not marketing-qualified: total 12, grade C\) or a hand-raise"):
+    with pytest.raises(
+        TransitionError, match=r"MQL \(the model's MQL policy is not met: total 12, grade C\) or a hand"
+    ):
         PIPELINE.advance(lead, "mql", at=T0 + 3 * HOUR, qualification=qual(total=12, grade="C"))
     for q in (qual(mql=True), qual(sales_ready=True)):
         assert PIPELINE.advance(lead, "mql", at=T0 + 3 * HOUR, qualification=q).stage == "mql"
@@ -191,6 +205,12 @@ def test_a_lead_in_an_unknown_stage_is_refused() -> None:
         PIPELINE.advance(lead, "lead", at=T0)
     with pytest.raises(TransitionError, match="not a stage"):
         PIPELINE.allowed(lead, at=T0)
+
+
+def test_a_move_to_the_current_stage_points_to_set_status() -> None:
+    lead = walk("inquiry", "lead", "mql", "sal")
+    with pytest.raises(TransitionError, match=r"in sal already \(to change its working status, use set_status\)"):
+        PIPELINE.advance(lead, "sal", at=T0 + 9 * HOUR)
 
 
 def test_terminal_stages_have_only_declared_ways_out() -> None:
@@ -274,9 +294,9 @@ def test_allowed_agrees_with_advance() -> None:
 
 
 def test_questions_need_a_moment() -> None:
-    with pytest.raises(TransitionError, match="pass at="):
+    with pytest.raises(ValidationError, match="pass at="):
         PIPELINE.allowed(new_lead())
-    with pytest.raises(TransitionError, match="naive"):
+    with pytest.raises(ValidationError, match="at: naive datetime"):
         PIPELINE.suggest(new_lead(), at=datetime(2026, 1, 1))
 
 
@@ -327,7 +347,7 @@ def test_the_policy_recycles_a_quiet_mql() -> None:
 def test_auto_advance_records_reason_codes() -> None:
     moved = PIPELINE.auto_advance(new_lead(), qual(mql=True, temperature=Temperature.WARM))
     assert [(c.to_stage, c.reason, c.by) for c in moved.history] == [
-        ("inquiry", None, "policy"),
+        ("inquiry", "entered", "policy"),
         ("lead", "contactable", "policy"),
         ("mql", "crossed_mql_threshold", "policy"),
     ]
@@ -390,7 +410,7 @@ def test_time_in_stage_sums_every_stay() -> None:
     spent = time_in_stage(lead, as_of=T0 + 12 * HOUR)
     assert spent == {"inquiry": HOUR, "lead": HOUR, "nurture": 7 * HOUR, "mql": 2 * HOUR}
     assert PIPELINE.replay(lead).time_in_stage(as_of=T0 + 12 * HOUR) == spent
-    with pytest.raises(TransitionError, match="as_of: naive"):
+    with pytest.raises(ValidationError, match="as_of: naive"):
         time_in_stage(lead, as_of=datetime(2026, 1, 1))
 
 
@@ -417,6 +437,11 @@ def test_overdue_lists_sla_breaches_most_overdue_first() -> None:
     assert breaches[1].entered == T0 + 4 * HOUR  # a status change does not restart the clock
     assert "past its 1d SLA" in str(breaches[0])
     assert PIPELINE.overdue([mql], as_of=T0 + 5 * HOUR) == ()
+    # A lead imported in a stage, with only status changes recorded, counts from its first one.
+    imported = PIPELINE.set_status(new_lead(stage="sal", status="new"), "connected", at=T0)
+    assert [b.entered for b in PIPELINE.overdue([imported], as_of=T0 + timedelta(days=8))] == [T0]
+    with pytest.raises(ValidationError, match="as_of: expected a timezone-aware datetime"):
+        PIPELINE.overdue([imported], as_of="today")  # type: ignore[arg-type]
 
 
 # --- building pipelines ---------------------------------------------------------------------------
@@ -438,7 +463,7 @@ def _pipeline(**changes: Any) -> Pipeline:
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"initial": "nope"}, "initial: unknown stage; expected one of the stages 'new', 'open', 'won'"),
+        ({"initial": "gone"}, "initial: unknown stage 'gone'; expected one of the stages 'new', 'open', 'won'"),
         ({"stages": [Stage(name="new"), Stage(name="new")]}, r"stages\[1\].name: expected a name no other stage uses"),
         (
             {"transitions": [Transition(name="start", sources="new", target="opne")]},
@@ -535,6 +560,20 @@ def test_pipelines_and_errors_pickle() -> None:
         PIPELINE.advance(walk("inquiry"), "sql", at=T0 + 5 * HOUR)
     again = pickle.loads(pickle.dumps(info.value))
     assert (str(again), again.allowed, again.current) == (str(info.value), info.value.allowed, info.value.current)
+
+
+def test_not_does_not_read_a_missing_qualification_as_failing() -> None:
+    lead = new_lead()
+    for inner in (IsMQL(), AnyGuard([IsMQL(), SalesReady()]), AnyGuard([IsMQL(), StatusIn(["connected"])])):
+        assert NotGuard(inner).check(lead, None, T0) != ()
+        assert NotGuard(inner).check(lead, qual(), T0) == ()
+    assert NotGuard(IsMQL()).check(lead, qual(mql=True), T0) == ("not mql",)
+
+
+def test_bant_qualified_takes_another_checklist_by_name() -> None:
+    assert BantQualified("MEDDIC").checklist.name == "MEDDIC"
+    reasons = BantQualified("CHAMP").check(new_lead(), None, T0)
+    assert reasons[0].startswith("CHAMP: ")
 
 
 def test_guards_in_isolation() -> None:

@@ -58,7 +58,7 @@ def keys(data: object, where: Where, *, required: Sequence[str] = (), optional: 
             )
     for key in required:
         if key not in data:
-            raise fail((*where, key), f"a {key!r} key", reason="missing key")
+            raise fail((*where, key), f"the key {key!r}", reason="missing key")
     return dict(data)
 
 

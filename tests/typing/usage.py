@@ -63,3 +63,45 @@ def qualify(lead: Lead, at: datetime) -> tuple[str, bool, float]:
     del temperature, scorer
     again: leadkit.ScoringModel = leadkit.ScoringModel.from_yaml(model.to_yaml())
     return q.rating, q.mql and again == model, q.total
+
+
+def move_through_stages() -> tuple[str | None, list[str]]:
+    at = datetime(2026, 11, 2, tzinfo=timezone.utc)
+    pipeline: leadkit.Pipeline = leadkit.default_pipeline()
+    model = leadkit.default_model()
+    lead = Lead(id="L-1", created_at=at, contact=Contact(email="a@example.com"))
+    lead = pipeline.advance(lead, "inquiry", at=at, by="import")
+    qualification = model.qualify(lead, as_of=at)
+    moves: tuple[leadkit.Move, ...] = pipeline.allowed(lead, qualification)
+    suggestion: leadkit.Suggestion | None = pipeline.suggest(lead, qualification)
+    if suggestion is not None:
+        lead = pipeline.advance(lead, suggestion.target, at=at, reason=suggestion.reason, qualification=qualification)
+    journey: leadkit.Journey = pipeline.replay(lead)
+    breaches: tuple[leadkit.Breach, ...] = pipeline.overdue([lead], as_of=at)
+    spent = leadkit.time_in_stage(lead, as_of=at)
+    try:
+        pipeline.advance(lead, "customer", at=at)
+    except leadkit.TransitionError as exc:
+        allowed: tuple[str, ...] = exc.allowed
+        del allowed
+    del breaches, spent
+    return journey.stage, [m.target for m in moves if m.ok]
+
+
+@leadkit.register_guard("typing_has_company")
+@attrs.frozen
+class HasCompany:
+    name = "typing_has_company"
+
+    def check(self, lead: Lead, qualification: leadkit.Qualification | None, at: datetime) -> tuple[str, ...]:
+        return () if lead.company.name else ("a company name",)
+
+
+def custom_pipeline() -> leadkit.Pipeline:
+    guard: leadkit.Guard = HasCompany()
+    return leadkit.Pipeline(
+        name="custom",
+        stages=[leadkit.Stage(name="new"), leadkit.Stage(name="won", terminal=True)],
+        transitions=[leadkit.Transition(name="win", sources="new", target="won", guards=[guard])],
+        initial="new",
+    )

@@ -165,7 +165,8 @@ def _dump_engagement(scorer: EngagementScorer) -> dict[str, Any]:
 _NAMED_CHECKLISTS = {c.name: c for c in (BANT_CHECKLIST, CHAMP_CHECKLIST, MEDDIC_CHECKLIST)}
 
 
-def _checklist(value: object, where: Where) -> Checklist:
+def read_checklist(value: object, where: Where) -> Checklist:
+    """A checklist from YAML: a built-in name (BANT, CHAMP, MEDDIC) or a mapping (shared with pipeline guards)."""
     if isinstance(value, str):
         if value.upper() in _NAMED_CHECKLISTS:
             return _NAMED_CHECKLISTS[value.upper()]
@@ -180,7 +181,8 @@ def _checklist(value: object, where: Where) -> Checklist:
         return Checklist(**data | {"items": items})
 
 
-def _dump_checklist(checklist: Checklist) -> Any:
+def dump_checklist(checklist: Checklist) -> Any:
+    """A checklist's YAML form: its name when built in, else a mapping."""
     if _NAMED_CHECKLISTS.get(checklist.name) == checklist:
         return checklist.name
     items = [{"name": i.name, "source": i.source, "weight": i.weight, "required": i.required} for i in checklist.items]
@@ -197,13 +199,13 @@ def _build_checklist(data: dict[str, Any], where: Where, *, bant: bool = False) 
         data, where, required=() if bant else ("checklist",), optional=("name", *(("checklist",) if bant else ()))
     )
     if "checklist" in data:
-        data["checklist"] = _checklist(data["checklist"], (*where, "checklist"))
+        data["checklist"] = read_checklist(data["checklist"], (*where, "checklist"))
     with _at(where):
         return BANTScorer(**data) if bant else ChecklistScorer(**data)
 
 
 def _dump_checklist_scorer(scorer: ChecklistScorer) -> dict[str, Any]:
-    return {"name": scorer.name, "checklist": _dump_checklist(scorer.checklist)}
+    return {"name": scorer.name, "checklist": dump_checklist(scorer.checklist)}
 
 
 def _persona(value: object, where: Where) -> Persona:

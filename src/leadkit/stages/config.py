@@ -9,7 +9,6 @@ stages, a missing initial stage, duplicate names, unknown guards.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -208,8 +207,3 @@ def default_pipeline() -> Pipeline:
     if not _DEFAULT:
         _DEFAULT.append(load_pipeline(default_pipeline_path()))
     return _DEFAULT[0]
-
-
-def is_pipeline_document(data: object) -> bool:
-    """True when parsed YAML looks like a pipeline rather than a scoring model (for ``leadkit validate``)."""
-    return isinstance(data, Mapping) and "transitions" in data

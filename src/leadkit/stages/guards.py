@@ -22,8 +22,9 @@ import attrs
 
 from leadkit import _checks as check
 from leadkit import _documents
+from leadkit.errors import ConfigError, ValidationError
 from leadkit.model import CriterionStatus, Lead
-from leadkit.scoring.checklist import BANT_CHECKLIST, Checklist, ChecklistScorer
+from leadkit.scoring.checklist import BANT_CHECKLIST, CHAMP_CHECKLIST, MEDDIC_CHECKLIST, Checklist, ChecklistScorer
 from leadkit.scoring.conditions import format_duration
 from leadkit.scoring.qualify import GRADES, Temperature
 
@@ -109,7 +110,8 @@ class IsMQL:
             return (_NEEDS_QUALIFICATION,)
         if qualification.mql:
             return ()
-        return (f"MQL (not marketing-qualified: total {qualification.total:.0f}, grade {qualification.grade})",)
+        q = qualification
+        return (f"MQL (the model's MQL policy is not met: total {q.total:.0f}, grade {q.grade})",)
 
 
 @attrs.frozen
@@ -135,7 +137,11 @@ def _checklist(value: Any) -> Any:
 
 @attrs.frozen
 class BantQualified:
-    """The lead meets a checklist's qualification policy (BANT by default), read from the lead itself."""
+    """The lead meets a checklist's qualification policy, read from the lead itself.
+
+    BANT by default; ``BantQualified("MEDDIC")`` (or any `Checklist`) checks
+    another framework.
+    """
 
     name: ClassVar[str] = "bant_qualified"
     checklist: Checklist = attrs.field(
@@ -336,8 +342,6 @@ def _check_guards(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         check.fail(attribute, "a non-empty list of guards", value)
     for i, guard in enumerate(value):
         if not isinstance(guard, Guard):
-            from leadkit.errors import ValidationError
-
             raise ValidationError.at((attribute.name, i), "a guard (an object with a name and a check method)", guard)
 
 
@@ -383,15 +387,12 @@ class NotGuard:
 
     def check(self, lead: Lead, qualification: Qualification | None, at: datetime) -> tuple[str, ...]:
         """The reasons the guard fails, in words; empty when it passes."""
-        if qualification is None and _needs_qualification(self.guard):
-            return (_NEEDS_QUALIFICATION,)
-        if self.guard.check(lead, qualification, at):
+        failed = self.guard.check(lead, qualification, at)
+        if any(_NEEDS_QUALIFICATION in reason for reason in failed):
+            return (_NEEDS_QUALIFICATION,)  # unknown is not the opposite of failing
+        if failed:
             return ()
         return (f"not {guard_description(self.guard)}",)
-
-
-def _needs_qualification(guard: Guard) -> bool:
-    return isinstance(guard, (IsMQL, SalesReady, MinScore, ScoreBelow, MinGrade, MinTemperature, MaxTemperature))
 
 
 def guard_description(guard: Guard) -> str:
@@ -410,11 +411,11 @@ def _flow(data: Any) -> str:
 
 # --- reading and writing guards -----------------------------------------------------------------
 
-_CHECKLISTS = {"BANT": BANT_CHECKLIST}
+_CHECKLISTS = {c.name: c for c in (BANT_CHECKLIST, CHAMP_CHECKLIST, MEDDIC_CHECKLIST)}
 
 
 def _checklist_from(value: object, where: Where) -> Checklist:
-    from leadkit.scoring.config import _checklist as read_checklist
+    from leadkit.scoring.config import read_checklist
 
     return read_checklist(value, where)
 
@@ -440,9 +441,14 @@ def _read_score(cls: type[MinScore | ScoreBelow]) -> Callable[[object, Where], G
 
 
 def _read_one(cls: Callable[[Any], Guard]) -> Callable[[object, Where], Guard]:
+    """A reader for a guard with one setting: its error is the setting's, at the guard's own path."""
+
     def read(value: object, where: Where) -> Guard:
-        with _documents.at(where):
+        try:
             return cls(value)
+        except ValidationError as exc:
+            problem = exc.problems[0]
+            raise ConfigError.at(where, problem.expected, value, reason=problem.reason) from None
 
     return read
 
@@ -567,8 +573,6 @@ def _build_custom(name: str, factory: Callable[..., Any], setting: object, where
             else:
                 guard = factory(setting)
         except (KeyError, TypeError, ValueError) as exc:
-            from leadkit.errors import ConfigError, ValidationError
-
             if isinstance(exc, (ValidationError, ConfigError)):
                 raise
             raise _documents.fail(
@@ -582,9 +586,9 @@ def _build_custom(name: str, factory: Callable[..., Any], setting: object, where
 def _dump_checklist_guard(guard: BantQualified) -> Any:
     if guard.checklist == BANT_CHECKLIST:
         return guard.name
-    from leadkit.scoring.config import _dump_checklist
+    from leadkit.scoring.config import dump_checklist
 
-    return {guard.name: {"checklist": _dump_checklist(guard.checklist)}}
+    return {guard.name: {"checklist": dump_checklist(guard.checklist)}}
 
 
 def _dump_score(guard: MinScore | ScoreBelow) -> Any:

@@ -233,7 +233,7 @@ class Breach:
 
 
 def _durations(visits: Iterable[Visit], as_of: datetime) -> dict[str, timedelta]:
-    check_moment(as_of, "as_of")
+    _question_moment(as_of, "as_of")
     totals: dict[str, timedelta] = {}
     for visit in visits:
         totals[visit.stage] = totals.get(visit.stage, timedelta(0)) + visit.duration(as_of=as_of)
@@ -276,6 +276,19 @@ def check_moment(value: object, name: str) -> datetime:
     reason = "naive datetime; " if isinstance(value, datetime) else ""
     msg = f"{name}: {reason}expected a timezone-aware datetime such as 2026-11-02T09:30:00+00:00 (got {value!r})"
     raise TransitionError(msg)
+
+
+def _question_moment(value: object, name: str) -> datetime:
+    """``value`` if it is a timezone-aware datetime; a `ValidationError` naming ``name`` otherwise."""
+    if isinstance(value, datetime) and value.tzinfo is not None and value.utcoffset() is not None:
+        return value
+    naive = isinstance(value, datetime)
+    raise ValidationError.at(
+        (name,),
+        "a timezone-aware datetime such as 2026-11-02T09:30:00+00:00",
+        value,
+        reason="naive datetime" if naive else None,
+    )
 
 
 def _text_argument(value: object, name: str) -> str | None:
@@ -473,9 +486,7 @@ class Pipeline:
                 problems.append(Problem(("stages", i, "name"), "a name no other stage uses", repr(stage.name)))
             seen.add(stage.name)
         if self.initial not in known:
-            problems.append(
-                Problem(("initial",), f"one of the stages {_quote(known)}", repr(self.initial), "unknown stage")
-            )
+            problems += self._unknown_stages((), self.initial, (), known, target_key="initial")
         seen = set()
         pairs: dict[tuple[str, str], str] = {}
         for i, transition in enumerate(self.transitions):
@@ -505,12 +516,17 @@ class Pipeline:
 
     @staticmethod
     def _unknown_stages(
-        sources: tuple[str, ...], target: str, where: tuple[str | int, ...], known: Mapping[str, Stage]
+        sources: tuple[str, ...],
+        target: str,
+        where: tuple[str | int, ...],
+        known: Mapping[str, Stage],
+        *,
+        target_key: str = "to",
     ) -> list[Problem]:
         from leadkit.scoring.conditions import suggest
 
         problems = []
-        for key, names in (("from", sources), ("to", (target,))):
+        for key, names in (("from", sources), (target_key, (target,))):
             for name in names:
                 if name not in known:
                     reason = f"unknown stage {name!r}" + suggest(name, tuple(known))
@@ -620,6 +636,8 @@ class Pipeline:
         listed = ", ".join(f"{t.target} ({t.name})" for t in options) or "none"
         if current is None:
             what = f"a lead enters pipeline {self.name!r} at {self.initial}, not {to}"
+        elif current == to:
+            what = f"the lead is in {to} already (to change its working status, use set_status)"
         else:
             what = f"{current} -> {to} is not a move of pipeline {self.name!r}"
         msg = f"lead {lead.id!r}: {what}; allowed from {current or 'no stage'}: {listed}"
@@ -732,9 +750,10 @@ class Pipeline:
         if at is None and qualification is not None:
             return qualification.as_of
         if at is None:
-            msg = "at: expected the moment to judge the lead at (pass at=..., or a qualification to use its as_of)"
-            raise TransitionError(msg)
-        return check_moment(at, "at")
+            raise ValidationError.at(
+                ("at",), "the moment to judge the lead at (pass at=..., or a qualification to use its as_of)"
+            )
+        return _question_moment(at, "at")
 
     def allowed(
         self, lead: Lead, qualification: Qualification | None = None, *, at: datetime | None = None
@@ -792,8 +811,9 @@ class Pipeline:
             suggestion = self.suggest(lead, qualification, at=moment)
             if suggestion is None:
                 break
-            reason = None if suggestion.transition == ENTER else suggestion.reason
-            lead = self.advance(lead, suggestion.target, at=moment, reason=reason, by=by, qualification=qualification)
+            lead = self.advance(
+                lead, suggestion.target, at=moment, reason=suggestion.reason, by=by, qualification=qualification
+            )
         return lead
 
     def replay(self, lead: Lead) -> Journey:
@@ -840,13 +860,13 @@ class Pipeline:
         (status changes do not restart the clock); leads without a history
         are skipped, since nothing says when they entered.
         """
-        check_moment(as_of, "as_of")
+        _question_moment(as_of, "as_of")
         breaches = []
         for lead in leads:
             stage = self._stage.get(lead.stage) if lead.stage is not None else None
             if stage is None or stage.sla is None or not lead.history:
                 continue
-            entered = next(c.at for c in reversed(lead.history) if c.from_stage != c.to_stage or c.from_stage is None)
+            entered = _visits(lead.history)[-1].entered
             late = as_of - entered - stage.sla
             if late > timedelta(0):
                 breaches.append(Breach(lead.id, stage.name, entered, stage.sla, late))
