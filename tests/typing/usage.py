@@ -88,7 +88,6 @@ def move_through_stages() -> tuple[str | None, list[str]]:
     return journey.stage, [m.target for m in moves if m.ok]
 
 
-@leadkit.register_guard("typing_has_company")
 @attrs.frozen
 class HasCompany:
     name = "typing_has_company"
@@ -98,7 +97,9 @@ class HasCompany:
 
 
 def custom_pipeline() -> leadkit.Pipeline:
-    guard: leadkit.Guard = HasCompany()
+    # Registered here, not at import: pytest imports this file to look for doctests.
+    registered: type[HasCompany] = leadkit.register_guard("typing_has_company")(HasCompany)
+    guard: leadkit.Guard = registered()
     return leadkit.Pipeline(
         name="custom",
         stages=[leadkit.Stage(name="new"), leadkit.Stage(name="won", terminal=True)],
