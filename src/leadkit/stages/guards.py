@@ -14,6 +14,7 @@ mapping with its setting (``min_score: 40``, ``quiet_for: 30d``,
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar, runtime_checkable
@@ -180,12 +181,14 @@ def _check_scorer_name(_: Any, attribute: attrs.Attribute[Any], value: Any) -> N
 
 
 @attrs.frozen
-class MinScore:
-    """The total (or one scorer's value) is at least ``value``."""
+class _ScoreThreshold:
+    """A guard comparing the total (or one scorer's value) with a threshold."""
 
-    name: ClassVar[str] = "min_score"
+    name: ClassVar[str]
+    _passes: ClassVar[Callable[[float, float], bool]]
+    _wanted: ClassVar[str]
     value: float = attrs.field(validator=check.finite_number(optional=False))
-    """The least score that passes."""
+    """The threshold."""
     scorer: str | None = attrs.field(default=None, validator=_check_scorer_name)
     """Read this scorer's value instead of the total."""
 
@@ -197,28 +200,26 @@ class MinScore:
         what = self.scorer or "total"
         if score is None:
             return (f"a {what} score (the model has no scorer {what!r})",)
-        return () if score >= self.value else (f"a {what} of at least {self.value:g} (is {score:.0f})",)
+        passes = type(self)._passes  # a plain function kept on the class, not a method
+        return () if passes(score, self.value) else (f"a {what} {self._wanted} {self.value:g} (is {score:.0f})",)
 
 
 @attrs.frozen
-class ScoreBelow:
+class MinScore(_ScoreThreshold):
+    """The total (or one scorer's value) is at least ``value``."""
+
+    name: ClassVar[str] = "min_score"
+    _passes = operator.ge
+    _wanted = "of at least"
+
+
+@attrs.frozen
+class ScoreBelow(_ScoreThreshold):
     """The total (or one scorer's value) is below ``value``: the lower threshold of a hysteresis band."""
 
     name: ClassVar[str] = "score_below"
-    value: float = attrs.field(validator=check.finite_number(optional=False))
-    """The score a lead must fall below."""
-    scorer: str | None = attrs.field(default=None, validator=_check_scorer_name)
-    """Read this scorer's value instead of the total."""
-
-    def check(self, lead: Lead, qualification: Qualification | None, at: datetime) -> tuple[str, ...]:
-        """The reasons the guard fails, in words; empty when it passes."""
-        if qualification is None:
-            return (_NEEDS_QUALIFICATION,)
-        score = _score_of(qualification, self.scorer)
-        what = self.scorer or "total"
-        if score is None:
-            return (f"a {what} score (the model has no scorer {what!r})",)
-        return () if score < self.value else (f"a {what} below {self.value:g} (is {score:.0f})",)
+    _passes = operator.lt
+    _wanted = "below"
 
 
 def _grade(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -259,37 +260,41 @@ def _check_temperature(_: Any, attribute: attrs.Attribute[Any], value: Any) -> N
 
 
 @attrs.frozen
-class MinTemperature:
-    """The lead is at least this warm (``warm`` passes warm and hot leads)."""
+class _TemperatureLimit:
+    """A guard comparing the lead's temperature with a limit."""
 
-    name: ClassVar[str] = "min_temperature"
+    name: ClassVar[str]
+    _passes: ClassVar[Callable[[int, int], bool]]
+    _wanted: ClassVar[str]
     temperature: Temperature = attrs.field(converter=_temperature, validator=_check_temperature)
-    """The coolest temperature that passes."""
+    """The limit."""
 
     def check(self, lead: Lead, qualification: Qualification | None, at: datetime) -> tuple[str, ...]:
         """The reasons the guard fails, in words; empty when it passes."""
         if qualification is None:
             return (_NEEDS_QUALIFICATION,)
-        if _TEMPERATURES.index(qualification.temperature) >= _TEMPERATURES.index(self.temperature):
+        passes = type(self)._passes  # a plain function kept on the class, not a method
+        if passes(_TEMPERATURES.index(qualification.temperature), _TEMPERATURES.index(self.temperature)):
             return ()
-        return (f"a {self.temperature} lead or hotter (is {qualification.temperature})",)
+        return (f"a {self.temperature} lead {self._wanted} (is {qualification.temperature})",)
 
 
 @attrs.frozen
-class MaxTemperature:
+class MinTemperature(_TemperatureLimit):
+    """The lead is at least this warm (``warm`` passes warm and hot leads)."""
+
+    name: ClassVar[str] = "min_temperature"
+    _passes = operator.ge
+    _wanted = "or hotter"
+
+
+@attrs.frozen
+class MaxTemperature(_TemperatureLimit):
     """The lead is at most this warm (``cold`` passes only cold leads)."""
 
     name: ClassVar[str] = "max_temperature"
-    temperature: Temperature = attrs.field(converter=_temperature, validator=_check_temperature)
-    """The warmest temperature that passes."""
-
-    def check(self, lead: Lead, qualification: Qualification | None, at: datetime) -> tuple[str, ...]:
-        """The reasons the guard fails, in words; empty when it passes."""
-        if qualification is None:
-            return (_NEEDS_QUALIFICATION,)
-        if _TEMPERATURES.index(qualification.temperature) <= _TEMPERATURES.index(self.temperature):
-            return ()
-        return (f"a {self.temperature} lead or colder (is {qualification.temperature})",)
+    _passes = operator.le
+    _wanted = "or colder"
 
 
 def _check_period(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
