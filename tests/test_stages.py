@@ -207,6 +207,14 @@ def test_a_lead_in_an_unknown_stage_is_refused() -> None:
         PIPELINE.allowed(lead, at=T0)
 
 
+@pytest.mark.parametrize("target", [["sal"], None, 3, "SAL"])
+def test_a_target_that_is_not_a_stage_name_is_refused(target: object) -> None:
+    with pytest.raises(TransitionError, match="is not a move of pipeline 'default'"):
+        PIPELINE.advance(walk("inquiry"), target, at=T0 + 5 * HOUR)  # type: ignore[arg-type]
+    with pytest.raises(TransitionError, match="is not a stage of pipeline 'default'"):
+        PIPELINE.stage(target)  # type: ignore[arg-type]
+
+
 def test_a_move_to_the_current_stage_points_to_set_status() -> None:
     lead = walk("inquiry", "lead", "mql", "sal")
     with pytest.raises(TransitionError, match=r"in sal already \(to change its working status, use set_status\)"):

@@ -610,7 +610,7 @@ class Pipeline:
         Raises:
             TransitionError: if there is no such stage.
         """
-        found = self._stage.get(name)
+        found = self._stage.get(name) if isinstance(name, str) else None
         if found is None:
             msg = f"{name!r} is not a stage of pipeline {self.name!r} (stages: {', '.join(self._stage)})"
             raise TransitionError(msg, target=name)
@@ -671,7 +671,10 @@ class Pipeline:
                 The lead is left as it was.
         """
         current = lead.stage
-        transition = self._moves.get((current, to))
+        try:
+            transition = self._moves.get((current, to))
+        except TypeError:  # an unhashable target: not a stage name
+            transition = None
         if transition is None:
             self._current(lead)
             raise self._refuse_move(lead, current, to)
