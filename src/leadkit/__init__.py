@@ -25,8 +25,16 @@ from leadkit.contact import (
     normalize_email,
     normalize_phone,
 )
-from leadkit.datasets import load_sample_leads, load_sample_personas, sample_leads_path
-from leadkit.errors import ConfigError, LeadkitError, MissingExtraError, Problem, TransitionError, ValidationError
+from leadkit.datasets import load_bank_marketing, load_sample_leads, load_sample_personas, sample_leads_path
+from leadkit.errors import (
+    ConfigError,
+    LeadkitError,
+    MissingExtraError,
+    NotFittedError,
+    Problem,
+    TransitionError,
+    ValidationError,
+)
 from leadkit.model import (
     BANT,
     Company,
@@ -41,6 +49,26 @@ from leadkit.model import (
 )
 
 if TYPE_CHECKING:
+    from leadkit.learn import (
+        Comparison,
+        ConversionRate,
+        Evaluation,
+        FieldTable,
+        GainsRow,
+        LeadChange,
+        NaiveBayesScorer,
+        ThresholdAdvice,
+        TimeSplit,
+        average_precision,
+        bootstrap_interval,
+        brier_score,
+        compare,
+        evaluate,
+        gains,
+        recommend_threshold,
+        roc_auc,
+        time_split,
+    )
     from leadkit.scoring import (
         BANT_CHECKLIST,
         CHAMP_CHECKLIST,
@@ -148,19 +176,24 @@ __all__ = [
     "ChecklistItem",
     "ChecklistScorer",
     "Company",
+    "Comparison",
     "Condition",
     "ConfigError",
     "Conflict",
     "Contact",
     "Contactable",
     "Contribution",
+    "ConversionRate",
     "Criterion",
     "CriterionStatus",
     "DedupeResult",
     "EngagementScorer",
     "EngagementState",
+    "Evaluation",
     "FieldCondition",
+    "FieldTable",
     "Frequency",
+    "GainsRow",
     "Guard",
     "Interaction",
     "InteractionCondition",
@@ -169,6 +202,7 @@ __all__ = [
     "Journey",
     "Lead",
     "LeadBatch",
+    "LeadChange",
     "LeadkitError",
     "MaxTemperature",
     "Merge",
@@ -177,7 +211,9 @@ __all__ = [
     "MinTemperature",
     "MissingExtraError",
     "Move",
+    "NaiveBayesScorer",
     "Not",
+    "NotFittedError",
     "NotGuard",
     "Persona",
     "PersonaFitScorer",
@@ -198,22 +234,31 @@ __all__ = [
     "StatusIn",
     "Suggestion",
     "Temperature",
+    "ThresholdAdvice",
+    "TimeSplit",
     "Transition",
     "TransitionError",
     "ValidationError",
     "Visit",
     "__version__",
+    "average_precision",
+    "bootstrap_interval",
+    "brier_score",
     "check_as_of",
+    "compare",
     "dedupe",
     "dedupe_keys",
     "default_model",
     "default_model_path",
     "default_pipeline",
     "default_pipeline_path",
+    "evaluate",
+    "gains",
     "guard_names",
     "is_contactable",
     "is_valid_email",
     "is_valid_phone",
+    "load_bank_marketing",
     "load_model",
     "load_pipeline",
     "load_sample_leads",
@@ -223,11 +268,14 @@ __all__ = [
     "parse_condition",
     "parse_duration",
     "read_leads",
+    "recommend_threshold",
     "register_guard",
     "register_scorer",
+    "roc_auc",
     "sample_leads_path",
     "scorer_types",
     "time_in_stage",
+    "time_split",
     "write_leads",
 ]
 
@@ -269,6 +317,30 @@ _STAGE_NAMES = frozenset(
 )
 
 
+_LEARN_NAMES = frozenset(
+    {
+        "FieldTable",
+        "NaiveBayesScorer",
+        "Comparison",
+        "ConversionRate",
+        "Evaluation",
+        "GainsRow",
+        "LeadChange",
+        "ThresholdAdvice",
+        "TimeSplit",
+        "average_precision",
+        "bootstrap_interval",
+        "brier_score",
+        "compare",
+        "evaluate",
+        "gains",
+        "recommend_threshold",
+        "roc_auc",
+        "time_split",
+    }
+)
+
+
 def __getattr__(name: str) -> Any:
     # The version is read from the installed metadata only when asked for,
     # keeping importlib.metadata off the import path.
@@ -277,12 +349,17 @@ def __getattr__(name: str) -> Any:
 
         return version("leadkit")
     if name in __all__:
-        # A public name not bound yet is a scorer or a pipeline name: those
+        # A public name not bound yet is a scorer, pipeline or learning name: those
         # packages load on first use, so `import leadkit` stays light for code
         # that only needs the model.
         import importlib
 
-        package = importlib.import_module("leadkit.stages" if name in _STAGE_NAMES else "leadkit.scoring")
+        if name in _STAGE_NAMES:
+            package = importlib.import_module("leadkit.stages")
+        elif name in _LEARN_NAMES:
+            package = importlib.import_module("leadkit.learn")
+        else:
+            package = importlib.import_module("leadkit.scoring")
         value = getattr(package, name)
         globals()[name] = value  # later lookups skip this function
         return value

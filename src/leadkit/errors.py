@@ -22,6 +22,7 @@ __all__ = [
     "ConfigError",
     "LeadkitError",
     "MissingExtraError",
+    "NotFittedError",
     "Problem",
     "TransitionError",
     "ValidationError",
@@ -244,6 +245,13 @@ class TransitionError(LeadkitError, ValueError):
 
 def _rebuild_transition_error(message: str, state: dict[str, Any]) -> TransitionError:
     return TransitionError(message, **state)
+
+
+class NotFittedError(LeadkitError, ValueError, AttributeError):
+    """A fitted scorer was used before ``fit``: call ``scorer.fit(leads, outcomes)`` and use what it returns.
+
+    Also a ``ValueError`` and an ``AttributeError``, as scikit-learn's is.
+    """
 
 
 class MissingExtraError(LeadkitError, ImportError):

@@ -842,3 +842,12 @@ def _parse_field(data: Mapping[Any, Any]) -> FieldCondition:
         )
     value = data[op]
     return FieldCondition(path, op, tuple(value) if isinstance(value, list) else value)
+
+
+def field_reader(path: str, where: Sequence[PathPart] = ()) -> Callable[[Lead], Any]:
+    """A function reading a field path (as rules name them) from a lead; ``None`` when absent.
+
+    Raises:
+        ConfigError: for a path rules cannot name, at ``where``.
+    """
+    return _getter(_check_path(path, where))

@@ -1,0 +1,39 @@
+"""Learning from outcomes: measure scorers and models against what happened to the leads."""
+
+from __future__ import annotations
+
+from leadkit.learn.evaluation import (
+    Comparison,
+    ConversionRate,
+    Evaluation,
+    LeadChange,
+    ThresholdAdvice,
+    TimeSplit,
+    compare,
+    evaluate,
+    recommend_threshold,
+    time_split,
+)
+from leadkit.learn.metrics import GainsRow, average_precision, bootstrap_interval, brier_score, gains, roc_auc
+from leadkit.learn.naive_bayes import FieldTable, NaiveBayesScorer
+
+__all__ = [
+    "Comparison",
+    "ConversionRate",
+    "Evaluation",
+    "FieldTable",
+    "GainsRow",
+    "LeadChange",
+    "NaiveBayesScorer",
+    "ThresholdAdvice",
+    "TimeSplit",
+    "average_precision",
+    "bootstrap_interval",
+    "brier_score",
+    "compare",
+    "evaluate",
+    "gains",
+    "recommend_threshold",
+    "roc_auc",
+    "time_split",
+]
