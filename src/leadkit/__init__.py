@@ -50,6 +50,7 @@ from leadkit.model import (
 
 if TYPE_CHECKING:
     from leadkit.learn import (
+        Calibration,
         Comparison,
         ConversionRate,
         Evaluation,
@@ -57,11 +58,13 @@ if TYPE_CHECKING:
         GainsRow,
         LeadChange,
         NaiveBayesScorer,
+        RulePoints,
         ThresholdAdvice,
         TimeSplit,
         average_precision,
         bootstrap_interval,
         brier_score,
+        calibrate_rules,
         compare,
         evaluate,
         gains,
@@ -171,6 +174,7 @@ __all__ = [
     "BantQualified",
     "BestPersonaFitScorer",
     "Breach",
+    "Calibration",
     "Checklist",
     "ChecklistAssessment",
     "ChecklistItem",
@@ -222,6 +226,7 @@ __all__ = [
     "Qualification",
     "QuietFor",
     "Rule",
+    "RulePoints",
     "RuleScorer",
     "SalesReady",
     "Score",
@@ -244,6 +249,7 @@ __all__ = [
     "average_precision",
     "bootstrap_interval",
     "brier_score",
+    "calibrate_rules",
     "check_as_of",
     "compare",
     "dedupe",
@@ -319,6 +325,9 @@ _STAGE_NAMES = frozenset(
 
 _LEARN_NAMES = frozenset(
     {
+        "Calibration",
+        "RulePoints",
+        "calibrate_rules",
         "FieldTable",
         "NaiveBayesScorer",
         "Comparison",

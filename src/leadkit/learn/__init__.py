@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from leadkit.learn.calibration import Calibration, RulePoints, calibrate_rules
 from leadkit.learn.evaluation import (
     Comparison,
     ConversionRate,
@@ -18,6 +19,7 @@ from leadkit.learn.metrics import GainsRow, average_precision, bootstrap_interva
 from leadkit.learn.naive_bayes import FieldTable, NaiveBayesScorer
 
 __all__ = [
+    "Calibration",
     "Comparison",
     "ConversionRate",
     "Evaluation",
@@ -25,11 +27,13 @@ __all__ = [
     "GainsRow",
     "LeadChange",
     "NaiveBayesScorer",
+    "RulePoints",
     "ThresholdAdvice",
     "TimeSplit",
     "average_precision",
     "bootstrap_interval",
     "brier_score",
+    "calibrate_rules",
     "compare",
     "evaluate",
     "gains",
