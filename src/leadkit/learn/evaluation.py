@@ -224,10 +224,13 @@ def evaluate(
         by_temperature = _rates([str(q.temperature) for q in verdicts], won, ("hot", "warm", "cold"))
     else:
         scores = [scorer.score(lead, as_of=moment).value for lead in population]
-    probability = getattr(scorer, "probability", None)
     brier = None
-    if callable(probability):
-        brier = brier_score([probability(lead, as_of=moment) for lead in population], won)
+    many = getattr(scorer, "probabilities", None)
+    one = getattr(scorer, "probability", None)
+    if callable(many):
+        brier = brier_score(many(population, as_of=moment), won)
+    elif callable(one):
+        brier = brier_score([one(lead, as_of=moment) for lead in population], won)
     auc = roc_auc(scores, won)
     return Evaluation(
         scorer=scorer.name,
