@@ -57,7 +57,9 @@ if TYPE_CHECKING:
         FieldTable,
         GainsRow,
         LeadChange,
+        Lift,
         NaiveBayesScorer,
+        PersonaSuggestion,
         RulePoints,
         ThresholdAdvice,
         TimeSplit,
@@ -70,6 +72,7 @@ if TYPE_CHECKING:
         gains,
         recommend_threshold,
         roc_auc,
+        suggest_persona,
         time_split,
     )
     from leadkit.scoring import (
@@ -208,6 +211,7 @@ __all__ = [
     "LeadBatch",
     "LeadChange",
     "LeadkitError",
+    "Lift",
     "MaxTemperature",
     "Merge",
     "MinGrade",
@@ -221,6 +225,7 @@ __all__ = [
     "NotGuard",
     "Persona",
     "PersonaFitScorer",
+    "PersonaSuggestion",
     "Pipeline",
     "Problem",
     "Qualification",
@@ -280,6 +285,7 @@ __all__ = [
     "roc_auc",
     "sample_leads_path",
     "scorer_types",
+    "suggest_persona",
     "time_in_stage",
     "time_split",
     "write_leads",
@@ -325,6 +331,9 @@ _STAGE_NAMES = frozenset(
 
 _LEARN_NAMES = frozenset(
     {
+        "Lift",
+        "PersonaSuggestion",
+        "suggest_persona",
         "Calibration",
         "RulePoints",
         "calibrate_rules",

@@ -17,6 +17,7 @@ from leadkit.learn.evaluation import (
 )
 from leadkit.learn.metrics import GainsRow, average_precision, bootstrap_interval, brier_score, gains, roc_auc
 from leadkit.learn.naive_bayes import FieldTable, NaiveBayesScorer
+from leadkit.learn.persona import Lift, PersonaSuggestion, suggest_persona
 
 __all__ = [
     "Calibration",
@@ -26,7 +27,9 @@ __all__ = [
     "FieldTable",
     "GainsRow",
     "LeadChange",
+    "Lift",
     "NaiveBayesScorer",
+    "PersonaSuggestion",
     "RulePoints",
     "ThresholdAdvice",
     "TimeSplit",
@@ -39,5 +42,6 @@ __all__ = [
     "gains",
     "recommend_threshold",
     "roc_auc",
+    "suggest_persona",
     "time_split",
 ]
