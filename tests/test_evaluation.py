@@ -302,7 +302,7 @@ def test_compare_lists_leads_whose_verdict_changes_and_why() -> None:
     reweighted = attrs.evolve(model, weights={**model.weights, "engagement": 2.0})
     moved = compare(model, reweighted, LEADS, as_of=SAMPLE_AS_OF)
     assert moved.changes
-    assert moved.changes[0].why[0].startswith("engagement: ")
+    assert moved.changes[0].why[0].startswith("engagement ")
     assert str(moved).startswith(f"default -> default: {len(moved.changes)} of 170 leads change")
     assert compare(model, model, LEADS, as_of=SAMPLE_AS_OF).changes == ()
     with pytest.raises(ValidationError, match="flag: expected one of grade"):

@@ -206,3 +206,14 @@ def test_bank_data_time_split_figures() -> None:
     assert train.roc_auc == pytest.approx(0.637, abs=0.01)
     assert test.roc_auc == pytest.approx(0.530, abs=0.01)
     assert test.won == 3034
+
+
+def test_a_field_mostly_at_its_minimum_still_separates_the_rest() -> None:
+    leads = [_lead(i, previous=0 if i % 10 else 1 + i % 3) for i in range(100)]
+    outcomes = [i % 10 == 0 or i % 7 == 0 for i in range(100)]
+    fitted = NaiveBayesScorer(fields=["attributes.previous"], min_support=5).fit(leads, outcomes)
+    assert fitted.tables_ is not None
+    table = fitted.tables_["attributes.previous"]
+    assert table.cuts == (1,)
+    assert set(table.weights) == {"<1", ">=1"}
+    assert table.weights[">=1"] > 0 > table.weights["<1"]

@@ -481,15 +481,28 @@ class Comparison:
         return "\n".join(lines)
 
 
-def _why(before: Qualification, after: Qualification, limit: int = 3) -> tuple[str, ...]:
-    was = {c.label: c.points for c in before.breakdown.contributions}
-    now = {c.label: c.points for c in after.breakdown.contributions}
+def _moved(was: dict[str, float], now: dict[str, float]) -> list[tuple[str, float, float]]:
     moved = [(name, was.get(name, 0.0), now.get(name, 0.0)) for name in dict.fromkeys([*was, *now])]
     moved = [m for m in moved if not math.isclose(m[1], m[2], abs_tol=1e-9)]
     moved.sort(key=lambda m: -abs(m[2] - m[1]))
+    return moved
+
+
+def _why(before: Qualification, after: Qualification, limit: int = 3) -> tuple[str, ...]:
+    """The contributions that moved most: inside the scorers first (rules, fields), else the scorers' weights."""
+
+    def inner(q: Qualification) -> dict[str, float]:
+        return {f"{name}: {c.label}": c.points for name, score in q.scores.items() for c in score.contributions}
+
+    moved = _moved(inner(before), inner(after))
+    if not moved:
+        moved = _moved(
+            {c.label: c.points for c in before.breakdown.contributions},
+            {c.label: c.points for c in after.breakdown.contributions},
+        )
     if not moved:
         return ("the same scores; the model's thresholds differ",)
-    return tuple(f"{name}: {a:+.1f} -> {b:+.1f}" for name, a, b in moved[:limit])
+    return tuple(f"{name} {a:+.1f} -> {b:+.1f}" for name, a, b in moved[:limit])
 
 
 def compare(before: ScoringModel, after: ScoringModel, leads: Sequence[Lead], *, as_of: datetime) -> Comparison:

@@ -134,12 +134,16 @@ def _bin_name(cuts: tuple[float, ...], index: int) -> str:
 
 
 def _quantile_cuts(values: Sequence[float], bins: int) -> tuple[float, ...]:
+    """Bin edges at the quantiles; a field mostly at its minimum still separates the minimum from the rest."""
     ordered = sorted(values)
     cuts: list[float] = []
     for b in range(1, bins):
         cut = ordered[min(len(ordered) - 1, b * len(ordered) // bins)]
         if cut > ordered[0] and (not cuts or cut > cuts[-1]):
             cuts.append(cut)
+    if not cuts and bins > 1 and ordered and ordered[-1] > ordered[0]:
+        above = bisect.bisect_right(ordered, ordered[0])
+        cuts.append(ordered[above])  # e.g. "never contacted before" (0) against "contacted" (1 or more)
     return tuple(cuts)
 
 
@@ -292,7 +296,12 @@ class NaiveBayesScorer:
                 contributions.append(Contribution(label, 0.0, f"{self.name}.{path}", why))
                 continue
             ratio = math.exp(weight)
-            effect = f"raised the odds x{ratio:.2f}" if ratio >= 1 else f"lowered the odds x{ratio:.2f}"
+            if weight > 0:
+                effect = f"raised the odds x{ratio:.2f}"
+            elif weight < 0:
+                effect = f"lowered the odds x{ratio:.2f}"
+            else:
+                effect = "made no difference to the odds"
             contributions.append(
                 Contribution(label, self._points(weight), f"{self.name}.{path}", f"{label} = {key} {effect}")
             )
