@@ -134,16 +134,18 @@ def _bin_name(cuts: tuple[float, ...], index: int) -> str:
 
 
 def _quantile_cuts(values: Sequence[float], bins: int) -> tuple[float, ...]:
-    """Bin edges at the quantiles; a field mostly at its minimum still separates the minimum from the rest."""
+    """Bin edges at the quantiles, repeated edges merged.
+
+    A field whose values are mostly one number (``previous``: 0 for most
+    leads) can end with a single bin and then says nothing; turn such a field
+    into text (``contacted_before: yes``) to learn from it.
+    """
     ordered = sorted(values)
     cuts: list[float] = []
     for b in range(1, bins):
         cut = ordered[min(len(ordered) - 1, b * len(ordered) // bins)]
         if cut > ordered[0] and (not cuts or cut > cuts[-1]):
             cuts.append(cut)
-    if not cuts and bins > 1 and ordered and ordered[-1] > ordered[0]:
-        above = bisect.bisect_right(ordered, ordered[0])
-        cuts.append(ordered[above])  # e.g. "never contacted before" (0) against "contacted" (1 or more)
     return tuple(cuts)
 
 
