@@ -215,3 +215,20 @@ def test_a_field_mostly_at_one_value_has_a_single_bin() -> None:
     assert fitted.tables_ is not None
     assert fitted.tables_["attributes.previous"].cuts == ()
     assert set(fitted.tables_["attributes.previous"].weights) == {"all"}
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ({"cuts": ["a"], "values": {}}, r'tables\["attributes.plan"\].cuts: expected null or a list of numbers'),
+        ({"cuts": [3, 1], "values": {}}, "in increasing order"),
+        ({"cuts": 3, "values": {}}, r"cuts: expected a list"),
+        ({"values": {"pro": {"weight": "x", "won": 1, "lost": 1}}}, r"weight: expected a number"),
+        ({"values": {"pro": {"weight": 1, "won": -1, "lost": 1}}}, r"won.pro: expected a whole number >= 0"),
+        ({"values": {"pro": {"weight": 1, "won": 1}}}, "missing key"),
+    ],
+)
+def test_a_written_table_is_checked_when_read(table: dict[str, Any], message: str) -> None:
+    config = {"fields": ["attributes.plan"], "prior": 0.0, "tables": {"attributes.plan": table}}
+    with pytest.raises(ConfigError, match=message):
+        NaiveBayesScorer.from_config(config)

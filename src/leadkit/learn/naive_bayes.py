@@ -14,6 +14,7 @@ within ``[clamp, 1 - clamp]``.
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -62,17 +63,41 @@ def _clamp(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         check.fail(attribute, "a probability between 0 and 0.5 (such as 0.01)", value)
 
 
+def _check_cuts(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is None:
+        return
+    expected = "null or a list of numbers in increasing order"
+    if not isinstance(value, tuple) or not all(check.is_finite_number(v) for v in value):
+        check.fail(attribute, expected, value)
+    if any(a >= b for a, b in itertools.pairwise(value)):
+        check.fail(attribute, expected, value)
+
+
+def _check_weights(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    for key, weight in value.items():
+        if not isinstance(key, str) or not check.is_finite_number(weight):
+            raise ValidationError.at((attribute.name, str(key)), "a finite number per text value", weight)
+
+
+def _check_counts(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if set(value) != set(instance.weights):
+        check.fail(attribute, "a count for every value that has a weight", sorted(value))
+    for key, count in value.items():
+        if type(count) is not int or count < 0:
+            raise ValidationError.at((attribute.name, key), "a whole number >= 0", count)
+
+
 @attrs.frozen(kw_only=True)
 class FieldTable:
     """What the scorer learnt about one field: its bins (numbers) and each value's log likelihood ratio."""
 
-    cuts: tuple[float, ...] | None
+    cuts: tuple[float, ...] | None = attrs.field(validator=_check_cuts)
     """For a numeric field, the bin edges (a value goes in the bin ``bisect(cuts, value)``); ``None`` for text."""
-    weights: Mapping[str, float] = attrs.field(converter=FrozenMap)
+    weights: Mapping[str, float] = attrs.field(converter=FrozenMap, validator=_check_weights)
     """Natural log of P(value | won) / P(value | lost), per value kept (bins are named ``<30``, ``30-45``, ``>=60``)."""
-    won: Mapping[str, int] = attrs.field(converter=FrozenMap)
+    won: Mapping[str, int] = attrs.field(converter=FrozenMap, validator=_check_counts)
     """Won leads per value kept."""
-    lost: Mapping[str, int] = attrs.field(converter=FrozenMap)
+    lost: Mapping[str, int] = attrs.field(converter=FrozenMap, validator=_check_counts)
     """Lost leads per value kept."""
 
     _keyer: Callable[[Any], str | None] = attrs.field(init=False, eq=False, repr=False)
@@ -397,7 +422,7 @@ class NaiveBayesScorer:
                 }
                 with docs.at(where):
                     tables[path] = FieldTable(
-                        cuts=tuple(item["cuts"]) if "cuts" in item else None,
+                        cuts=tuple(docs.items(item["cuts"], (*where, "cuts"))) if "cuts" in item else None,
                         weights={k: docs.number(r["weight"], (*where, "values", k, "weight")) for k, r in rows.items()},
                         won={k: r["won"] for k, r in rows.items()},
                         lost={k: r["lost"] for k, r in rows.items()},
