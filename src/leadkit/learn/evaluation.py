@@ -23,6 +23,7 @@ from leadkit.learn.metrics import (
     bootstrap_interval,
     brier_score,
     check_outcomes,
+    check_scores,
     gains,
     roc_auc,
 )
@@ -298,7 +299,7 @@ def recommend_threshold(
         ValidationError: if neither limit is given, a limit is out of range,
             or ``precision`` is asked for without outcomes.
     """
-    values = [float(v) for v in _checked_scores(scores)]
+    values = list(check_scores(scores))
     won = check_outcomes(outcomes, len(values)) if outcomes is not None else None
     _check_limits(capacity, periods, precision, has_outcomes=won is not None)
     order = sorted(range(len(values)), key=lambda i: -values[i])
@@ -351,15 +352,6 @@ def _check_limits(capacity: object, periods: object, precision: object, *, has_o
             raise ValidationError.at(("outcomes",), "outcomes, to measure precision", reason="precision needs them")
         if not check.is_finite_number(precision) or not 0 < precision <= 1:  # type: ignore[operator]
             raise ValidationError.at(("precision",), "a share between 0 and 1 (such as 0.3)", precision)
-
-
-def _checked_scores(scores: object) -> Sequence[float]:
-    if isinstance(scores, (str, bytes, Mapping)) or not isinstance(scores, Sequence):
-        raise ValidationError.at(("scores",), "a list of numbers", scores)
-    for i, value in enumerate(scores):
-        if not check.is_finite_number(value):
-            raise ValidationError.at(("scores", i), "a finite number", value)
-    return scores
 
 
 # --- splits ---------------------------------------------------------------------------------------

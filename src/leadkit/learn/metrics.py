@@ -24,6 +24,7 @@ __all__ = [
     "bootstrap_interval",
     "brier_score",
     "check_outcomes",
+    "check_scores",
     "gains",
     "roc_auc",
 ]
@@ -52,7 +53,8 @@ def check_outcomes(outcomes: object, size: int | None = None, *, name: str = "ou
     return tuple(result)
 
 
-def _scores(scores: object, name: str = "scores") -> tuple[float, ...]:
+def check_scores(scores: object, name: str = "scores") -> tuple[float, ...]:
+    """Scores as floats, checked to be a list of finite numbers."""
     if isinstance(scores, (str, bytes, Mapping)) or not isinstance(scores, Sequence):
         raise ValidationError.at((name,), "a list of numbers", scores)
     for i, value in enumerate(scores):
@@ -64,7 +66,7 @@ def _scores(scores: object, name: str = "scores") -> tuple[float, ...]:
 def _both(
     scores: object, outcomes: object, *, needs_both_classes: bool = True
 ) -> tuple[tuple[float, ...], tuple[bool, ...]]:
-    values = _scores(scores)
+    values = check_scores(scores)
     won = check_outcomes(outcomes, len(values))
     if not values:
         raise ValidationError.at(("scores",), "at least one score", "an empty list")
