@@ -292,71 +292,8 @@ __all__ = [
 ]
 
 
-_STAGE_NAMES = frozenset(
-    {
-        "BUILTIN_GUARDS",
-        "AllGuards",
-        "AnyGuard",
-        "AutoMove",
-        "BantQualified",
-        "Breach",
-        "Contactable",
-        "Guard",
-        "IsMQL",
-        "Journey",
-        "MaxTemperature",
-        "MinGrade",
-        "MinScore",
-        "MinTemperature",
-        "Move",
-        "NotGuard",
-        "Pipeline",
-        "QuietFor",
-        "SalesReady",
-        "ScoreBelow",
-        "Stage",
-        "StatusIn",
-        "Suggestion",
-        "Transition",
-        "Visit",
-        "default_pipeline",
-        "default_pipeline_path",
-        "guard_names",
-        "load_pipeline",
-        "register_guard",
-        "time_in_stage",
-    }
-)
-
-
-_LEARN_NAMES = frozenset(
-    {
-        "Lift",
-        "PersonaSuggestion",
-        "suggest_persona",
-        "Calibration",
-        "RulePoints",
-        "calibrate_rules",
-        "FieldTable",
-        "NaiveBayesScorer",
-        "Comparison",
-        "ConversionRate",
-        "Evaluation",
-        "GainsRow",
-        "LeadChange",
-        "ThresholdAdvice",
-        "TimeSplit",
-        "average_precision",
-        "bootstrap_interval",
-        "brier_score",
-        "compare",
-        "evaluate",
-        "gains",
-        "recommend_threshold",
-        "roc_auc",
-        "time_split",
-    }
-)
+_LAZY_PACKAGES = ("leadkit.scoring", "leadkit.stages", "leadkit.learn")
+"""Where public names not bound at import live, looked up in this order by their ``__all__``."""
 
 
 def __getattr__(name: str) -> Any:
@@ -372,15 +309,12 @@ def __getattr__(name: str) -> Any:
         # that only needs the model.
         import importlib
 
-        if name in _STAGE_NAMES:
-            package = importlib.import_module("leadkit.stages")
-        elif name in _LEARN_NAMES:
-            package = importlib.import_module("leadkit.learn")
-        else:
-            package = importlib.import_module("leadkit.scoring")
-        value = getattr(package, name)
-        globals()[name] = value  # later lookups skip this function
-        return value
+        for package_name in _LAZY_PACKAGES:
+            package = importlib.import_module(package_name)
+            if name in package.__all__:
+                value = getattr(package, name)
+                globals()[name] = value  # later lookups skip this function
+                return value
     msg = f"module 'leadkit' has no attribute {name!r}"
     raise AttributeError(msg)
 

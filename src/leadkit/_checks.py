@@ -156,6 +156,34 @@ def finite_number(*, minimum: float | None = None, optional: bool = True) -> Val
     return check
 
 
+def items(kind: type, *, non_empty: bool = False, noun: str | None = None, item: str | None = None) -> Validator:
+    """A list (tuple) whose every item is a ``kind`` (a class or a runtime-checkable protocol).
+
+    ``noun`` names the items in the list's message (default: the kind's name),
+    ``item`` describes one item (default: "a <Kind>").
+    """
+    described = f"a {'non-empty ' if non_empty else ''}list of {noun or kind.__name__}"
+    one = item or f"a {kind.__name__}"
+
+    def check(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, tuple) or (non_empty and not value):
+            fail(attribute, described, value)
+        for i, found in enumerate(value):
+            if not isinstance(found, kind):
+                raise ValidationError.at((attribute.name, i), one, found)
+
+    return check
+
+
+def aware(value: object, name: str) -> datetime:
+    """``value`` if it is a timezone-aware datetime; a `ValidationError` at ``name`` otherwise."""
+    if not isinstance(value, datetime):
+        raise ValidationError.at((name,), "a timezone-aware datetime", value)
+    if not is_aware(value):
+        raise ValidationError.at((name,), "a timezone-aware datetime", value, reason="naive datetime")
+    return value
+
+
 def named_items(kind: type, *, non_empty: bool = False) -> Validator:
     """A list (tuple) of ``kind`` whose ``name`` attributes are all different."""
     name = kind.__name__

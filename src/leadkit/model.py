@@ -303,19 +303,6 @@ def _sorted_interactions(value: Sequence[Interaction]) -> Any:
     return items
 
 
-def _check_items(kind: type) -> check.Validator:
-    name = kind.__name__
-
-    def validate(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if not isinstance(value, tuple):
-            check.fail(attribute, f"a list of {name}", value)
-        for i, item in enumerate(value):
-            if not isinstance(item, kind):
-                raise ValidationError.at((attribute.name, i), f"a {name}", item)
-
-    return validate
-
-
 # --------------------------------------------------------------------------- BANT
 
 
@@ -510,7 +497,7 @@ class StageChange(_Serializable):
 
 
 def _check_history(inst: Lead, attribute: attrs.Attribute[Any], value: Any) -> None:
-    _check_items(StageChange)(inst, attribute, value)
+    check.items(StageChange)(inst, attribute, value)
     for i in range(1, len(value)):
         before, change = value[i - 1], value[i]
         if change.at < before.at:
@@ -579,7 +566,7 @@ class Lead(_Serializable):
     attributes: Mapping[str, Any] = attrs.field(factory=FrozenMap, converter=_try_freeze, validator=_check_frozen)
     """Custom fields: a read-only mapping of text keys to JSON values."""
     interactions: tuple[Interaction, ...] = attrs.field(
-        default=(), converter=_sorted_interactions, validator=_check_items(Interaction)
+        default=(), converter=_sorted_interactions, validator=check.items(Interaction)
     )
     """What the lead did, sorted by time."""
     bant: BANT = attrs.field(factory=BANT, validator=check.instance(BANT))

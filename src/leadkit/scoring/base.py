@@ -17,8 +17,7 @@ from typing import Protocol, runtime_checkable
 
 import attrs
 
-from leadkit._checks import is_aware
-from leadkit.errors import ValidationError
+from leadkit import _checks as check
 from leadkit.model import Lead
 
 __all__ = ["Contribution", "Score", "Scorer", "check_as_of"]
@@ -170,8 +169,4 @@ def check_as_of(as_of: object) -> datetime:
     Scorers call this first: leadkit never reads the clock, so the moment to
     score at is always given, and a naive one is ambiguous.
     """
-    if not isinstance(as_of, datetime):
-        raise ValidationError.at(("as_of",), "a timezone-aware datetime", as_of)
-    if not is_aware(as_of):
-        raise ValidationError.at(("as_of",), "a timezone-aware datetime", as_of, reason="naive datetime")
-    return as_of
+    return check.aware(as_of, "as_of")

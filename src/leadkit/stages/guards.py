@@ -342,12 +342,9 @@ def _guards(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
-def _check_guards(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, tuple) or not value:
-        check.fail(attribute, "a non-empty list of guards", value)
-    for i, guard in enumerate(value):
-        if not isinstance(guard, Guard):
-            raise ValidationError.at((attribute.name, i), "a guard (an object with a name and a check method)", guard)
+_check_guards = check.items(
+    Guard, non_empty=True, noun="guards", item="a guard (an object with a name and a check method)"
+)
 
 
 @attrs.frozen

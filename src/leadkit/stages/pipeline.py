@@ -84,16 +84,11 @@ def _check_names(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         check.fail(attribute, "at least one stage name", value)
 
 
+_GUARDS = check.items(Guard, noun="guards", item="a guard (an object with a name and a check method)")
+
+
 def _guard_list(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
-
-
-def _check_guard_list(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, tuple):
-        check.fail(attribute, "a list of guards", value)
-    for i, guard in enumerate(value):
-        if not isinstance(guard, Guard):
-            raise ValidationError.at((attribute.name, i), "a guard (an object with a name and a check method)", guard)
 
 
 @attrs.frozen(kw_only=True)
@@ -112,7 +107,7 @@ class Transition:
     """The stages it leaves from (``from`` in YAML)."""
     target: str = attrs.field(converter=check.clean_text, validator=check.text)
     """The stage it enters (``to`` in YAML)."""
-    guards: tuple[Guard, ...] = attrs.field(default=(), converter=_guard_list, validator=_check_guard_list)
+    guards: tuple[Guard, ...] = attrs.field(default=(), converter=_guard_list, validator=_GUARDS)
     """Conditions that must all pass."""
     requires_reason: bool = attrs.field(default=False, validator=check.boolean)
     """Refuse the move unless a reason is given (disqualify, recycle, lose)."""
@@ -134,7 +129,7 @@ class AutoMove:
     """The stages the rule applies in (``from`` in YAML)."""
     target: str = attrs.field(converter=check.clean_text, validator=check.text)
     """The stage to move to (``to`` in YAML); the move must be a transition of the pipeline."""
-    when: tuple[Guard, ...] = attrs.field(default=(), converter=_guard_list, validator=_check_guard_list)
+    when: tuple[Guard, ...] = attrs.field(default=(), converter=_guard_list, validator=_GUARDS)
     """Conditions of the rule itself, on top of the transition's guards."""
     reason: str = attrs.field(converter=check.clean_text, validator=check.text)
     """The reason code recorded in the history (``crossed_mql_threshold``, ``went_quiet``)."""
@@ -233,7 +228,7 @@ class Breach:
 
 
 def _durations(visits: Iterable[Visit], as_of: datetime) -> dict[str, timedelta]:
-    _question_moment(as_of, "as_of")
+    check.aware(as_of, "as_of")
     totals: dict[str, timedelta] = {}
     for visit in visits:
         totals[visit.stage] = totals.get(visit.stage, timedelta(0)) + visit.duration(as_of=as_of)
@@ -271,24 +266,11 @@ def time_in_stage(lead: Lead, *, as_of: datetime) -> dict[str, timedelta]:
 
 def check_moment(value: object, name: str) -> datetime:
     """``value`` if it is a timezone-aware datetime; a `TransitionError` naming ``name`` otherwise."""
-    if isinstance(value, datetime) and value.tzinfo is not None and value.utcoffset() is not None:
+    if isinstance(value, datetime) and check.is_aware(value):
         return value
     reason = "naive datetime; " if isinstance(value, datetime) else ""
     msg = f"{name}: {reason}expected a timezone-aware datetime such as 2026-11-02T09:30:00+00:00 (got {value!r})"
     raise TransitionError(msg)
-
-
-def _question_moment(value: object, name: str) -> datetime:
-    """``value`` if it is a timezone-aware datetime; a `ValidationError` naming ``name`` otherwise."""
-    if isinstance(value, datetime) and value.tzinfo is not None and value.utcoffset() is not None:
-        return value
-    naive = isinstance(value, datetime)
-    raise ValidationError.at(
-        (name,),
-        "a timezone-aware datetime such as 2026-11-02T09:30:00+00:00",
-        value,
-        reason="naive datetime" if naive else None,
-    )
 
 
 def _text_argument(value: object, name: str) -> str | None:
@@ -374,25 +356,6 @@ def _change(  # noqa: PLR0917 - on the hot path of every move, where keyword arg
     return change
 
 
-def _check_stages(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, tuple) or not value:
-        check.fail(attribute, "a non-empty list of Stage", value)
-    for i, item in enumerate(value):
-        if not isinstance(item, Stage):
-            raise ValidationError.at((attribute.name, i), "a Stage", item)
-
-
-def _check_of(kind: type) -> check.Validator:
-    def validate(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if not isinstance(value, tuple):
-            check.fail(attribute, f"a list of {kind.__name__}", value)
-        for i, item in enumerate(value):
-            if not isinstance(item, kind):
-                raise ValidationError.at((attribute.name, i), f"a {kind.__name__}", item)
-
-    return validate
-
-
 def _quote(names: Iterable[str]) -> str:
     return ", ".join(repr(n) for n in names)
 
@@ -430,13 +393,13 @@ class Pipeline:
     """The pipeline's name, used in messages."""
     description: str | None = attrs.field(default=None, converter=check.clean_text, validator=check.optional_text)
     """What the pipeline is for."""
-    stages: tuple[Stage, ...] = attrs.field(converter=check.as_tuple, validator=_check_stages)
+    stages: tuple[Stage, ...] = attrs.field(converter=check.as_tuple, validator=check.items(Stage, non_empty=True))
     """Every stage, in the order to show them."""
-    transitions: tuple[Transition, ...] = attrs.field(converter=check.as_tuple, validator=_check_of(Transition))
+    transitions: tuple[Transition, ...] = attrs.field(converter=check.as_tuple, validator=check.items(Transition))
     """Every allowed move."""
     initial: str = attrs.field(converter=check.clean_text, validator=check.text)
     """The stage a lead enters the pipeline at."""
-    policy: tuple[AutoMove, ...] = attrs.field(default=(), converter=check.as_tuple, validator=_check_of(AutoMove))
+    policy: tuple[AutoMove, ...] = attrs.field(default=(), converter=check.as_tuple, validator=check.items(AutoMove))
     """The automatic policy, in priority order (see `suggest`)."""
 
     _stage: Mapping[str, Stage] = attrs.field(init=False, eq=False, repr=False)
@@ -756,7 +719,7 @@ class Pipeline:
             raise ValidationError.at(
                 ("at",), "the moment to judge the lead at (pass at=..., or a qualification to use its as_of)"
             )
-        return _question_moment(at, "at")
+        return check.aware(at, "at")
 
     def allowed(
         self, lead: Lead, qualification: Qualification | None = None, *, at: datetime | None = None
@@ -863,7 +826,7 @@ class Pipeline:
         (status changes do not restart the clock); leads without a history
         are skipped, since nothing says when they entered.
         """
-        _question_moment(as_of, "as_of")
+        check.aware(as_of, "as_of")
         breaches = []
         for lead in leads:
             stage = self._stage.get(lead.stage) if lead.stage is not None else None
