@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from leadkit._io import LeadBatch, read_leads
+from leadkit._tables import text_table as _table
 from leadkit.contact import dedupe, is_contactable
 from leadkit.datasets import SAMPLE_AS_OF, load_sample_leads, load_sample_personas, sample_leads_path
 from leadkit.errors import ConfigError, LeadkitError, ValidationError
@@ -29,24 +30,6 @@ if TYPE_CHECKING:
     from leadkit.scoring import Qualification, ScoringModel
 
 _FORMATS = ("table", "csv", "json")
-
-
-def _table(headers: Sequence[str], rows: Sequence[Sequence[object]], indent: str = "  ") -> str:
-    """A plain-text table; numbers right-aligned, text left-aligned."""
-    cells = [[str(c) for c in headers], *[[_cell(c) for c in row] for row in rows]]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    numeric = [all(isinstance(row[i], (int, float)) for row in rows) for i in range(len(headers))]
-
-    def line(row: Sequence[str]) -> str:
-        parts = [c.rjust(w) if num else c.ljust(w) for c, w, num in zip(row, widths, numeric, strict=True)]
-        return (indent + "  ".join(parts)).rstrip()
-
-    rule = indent + "  ".join("-" * w for w in widths)
-    return "\n".join([line(cells[0]), rule, *(line(r) for r in cells[1:])])
-
-
-def _cell(value: object) -> str:
-    return f"{value:.1f}" if isinstance(value, float) else str(value)
 
 
 def _problems_report(batch: LeadBatch, out: TextIO) -> None:

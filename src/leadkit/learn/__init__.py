@@ -1,4 +1,4 @@
-"""Learning from outcomes: measure scorers and models against what happened to the leads."""
+"""Learning from history: fit and measure scorers against outcomes, and see the funnel."""
 
 from __future__ import annotations
 
@@ -15,30 +15,48 @@ from leadkit.learn.evaluation import (
     recommend_threshold,
     time_split,
 )
+from leadkit.learn.funnels import (
+    Attribution,
+    Credit,
+    Funnel,
+    SlaRate,
+    StageCount,
+    StageTime,
+    attribution,
+    funnel,
+)
 from leadkit.learn.metrics import GainsRow, average_precision, bootstrap_interval, brier_score, gains, roc_auc
 from leadkit.learn.naive_bayes import FieldTable, NaiveBayesScorer
 from leadkit.learn.persona import Lift, PersonaSuggestion, suggest_persona
 
 __all__ = [
+    "Attribution",
     "Calibration",
     "Comparison",
     "ConversionRate",
+    "Credit",
     "Evaluation",
     "FieldTable",
+    "Funnel",
     "GainsRow",
     "LeadChange",
     "Lift",
     "NaiveBayesScorer",
     "PersonaSuggestion",
     "RulePoints",
+    "SlaRate",
+    "StageCount",
+    "StageTime",
     "ThresholdAdvice",
     "TimeSplit",
+    "attribution",
     "average_precision",
     "bootstrap_interval",
     "brier_score",
     "calibrate_rules",
     "compare",
     "evaluate",
+    "funnel",
     "gains",
     "recommend_threshold",
     "roc_auc",

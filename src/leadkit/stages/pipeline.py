@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import operator
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -235,7 +235,8 @@ def _durations(visits: Iterable[Visit], as_of: datetime) -> dict[str, timedelta]
     return totals
 
 
-def _visits(history: tuple[StageChange, ...]) -> tuple[Visit, ...]:
+def visits_of(history: Sequence[StageChange]) -> tuple[Visit, ...]:
+    """The stays a history records, oldest first; status changes do not start a new one."""
     visits: list[Visit] = []
     for change in history:
         if change.from_stage == change.to_stage and visits:
@@ -261,7 +262,7 @@ def time_in_stage(lead: Lead, *, as_of: datetime) -> dict[str, timedelta]:
         >>> {stage: d.days for stage, d in time_in_stage(lead, as_of=t(10)).items()}
         {'lead': 3, 'mql': 6}
     """
-    return _durations(_visits(lead.history), as_of)
+    return _durations(visits_of(lead.history), as_of)
 
 
 def check_moment(value: object, name: str) -> datetime:
@@ -800,7 +801,7 @@ class Pipeline:
                     msg, lead_id=lead.id, current=change.from_stage, target=change.to_stage, index=i, reasons=(problem,)
                 )
         self._current(lead)
-        return Journey(lead.stage, lead.status, _visits(lead.history))
+        return Journey(lead.stage, lead.status, visits_of(lead.history))
 
     def _change_problem(self, change: StageChange) -> str | None:
         source, target = change.from_stage, change.to_stage
@@ -832,7 +833,7 @@ class Pipeline:
             stage = self._stage.get(lead.stage) if lead.stage is not None else None
             if stage is None or stage.sla is None or not lead.history:
                 continue
-            entered = _visits(lead.history)[-1].entered
+            entered = visits_of(lead.history)[-1].entered
             late = as_of - entered - stage.sla
             if late > timedelta(0):
                 breaches.append(Breach(lead.id, stage.name, entered, stage.sla, late))
