@@ -54,3 +54,20 @@ class TestSample:
             "Business-school graduates",
             "Analysts wanting software skills",
         ]
+
+
+def test_sample_journeys_replay_on_the_default_pipeline() -> None:
+    from leadkit import default_pipeline, load_sample_journeys, load_sample_leads
+    from leadkit.datasets import SAMPLE_AS_OF
+
+    journeys = load_sample_journeys()
+    pipeline = default_pipeline()
+    assert len({lead.id for lead in journeys}) == len(journeys)
+    sample_ids = {lead.id for lead in load_sample_leads().leads}
+    assert {lead.id for lead in journeys} <= sample_ids
+    for lead in journeys:
+        assert pipeline.replay(lead).stage == lead.stage
+        assert lead.history[0].at == lead.created_at
+        assert lead.history[-1].at <= SAMPLE_AS_OF
+    stages = {lead.stage for lead in journeys}
+    assert {"inquiry", "lead", "nurture", "lost", "customer"} <= stages

@@ -25,7 +25,13 @@ from leadkit.contact import (
     normalize_email,
     normalize_phone,
 )
-from leadkit.datasets import load_bank_marketing, load_sample_leads, load_sample_personas, sample_leads_path
+from leadkit.datasets import (
+    load_bank_marketing,
+    load_sample_journeys,
+    load_sample_leads,
+    load_sample_personas,
+    sample_leads_path,
+)
 from leadkit.errors import (
     ConfigError,
     LeadkitError,
@@ -288,6 +294,7 @@ __all__ = [
     "load_bank_marketing",
     "load_model",
     "load_pipeline",
+    "load_sample_journeys",
     "load_sample_leads",
     "load_sample_personas",
     "normalize_email",

@@ -1,4 +1,4 @@
-"""leadkit's bundled data: a synthetic sample (``scripts/make_sample_data.py``) and real bank telemarketing leads."""
+"""leadkit's bundled data: a synthetic sample (``scripts/make_sample_data.py``), its journeys, and real bank calls."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ __all__ = [
     "BANK_MARKETING_FIELDS",
     "SAMPLE_AS_OF",
     "load_bank_marketing",
+    "load_sample_journeys",
     "load_sample_leads",
     "load_sample_personas",
     "sample_leads_path",
@@ -43,6 +44,24 @@ def load_sample_leads() -> LeadBatch:
         True
     """
     return read_leads(sample_leads_path(), errors="collect")
+
+
+def load_sample_journeys() -> tuple[Lead, ...]:
+    """The sample's leads with their stage histories, for funnel analytics (``scripts/make_sample_journeys.py``).
+
+    The valid, de-duplicated sample leads walked through `default_pipeline`
+    up to `SAMPLE_AS_OF`: marketing's moves are the pipeline's automatic
+    policy replayed after each interaction; sales' decisions (accept, reach,
+    qualify, win, lose, recycle) are simulated with a fixed seed, likelier
+    for better-scored leads. Every history replays on the default pipeline.
+
+    Examples:
+        >>> from leadkit import funnel
+        >>> result = funnel(load_sample_journeys(), as_of=SAMPLE_AS_OF)
+        >>> result.stage("customer").reached <= result.stage("sql").reached <= result.leads
+        True
+    """
+    return read_leads(_HERE / "sample_journeys.jsonl").leads
 
 
 def load_sample_personas() -> tuple[Persona, ...]:
