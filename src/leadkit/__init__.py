@@ -89,6 +89,7 @@ if TYPE_CHECKING:
         suggest_persona,
         time_split,
     )
+    from leadkit.mapping import ColumnMapping, load_mapping, read_csv
     from leadkit.scoring import (
         BANT_CHECKLIST,
         CHAMP_CHECKLIST,
@@ -197,6 +198,7 @@ __all__ = [
     "ChecklistAssessment",
     "ChecklistItem",
     "ChecklistScorer",
+    "ColumnMapping",
     "Company",
     "Comparison",
     "Condition",
@@ -292,6 +294,7 @@ __all__ = [
     "is_valid_email",
     "is_valid_phone",
     "load_bank_marketing",
+    "load_mapping",
     "load_model",
     "load_pipeline",
     "load_sample_journeys",
@@ -301,6 +304,7 @@ __all__ = [
     "normalize_phone",
     "parse_condition",
     "parse_duration",
+    "read_csv",
     "read_leads",
     "recommend_threshold",
     "register_guard",
@@ -315,7 +319,7 @@ __all__ = [
 ]
 
 
-_LAZY_PACKAGES = ("leadkit.scoring", "leadkit.stages", "leadkit.learn")
+_LAZY_PACKAGES = ("leadkit.scoring", "leadkit.stages", "leadkit.learn", "leadkit.mapping")
 """Where public names not bound at import live, looked up in this order by their ``__all__``."""
 
 

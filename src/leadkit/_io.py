@@ -31,14 +31,18 @@ class LeadBatch:
     leads: tuple[Lead, ...]
     """The valid leads, in input order."""
     problems: tuple[Problem, ...] = ()
-    """Every problem found, each located as ``leads[<row>].<field path>``."""
+    """Every problem found, each located as ``leads[<row>].<field path>``; `read_csv` also
+    locates problems of its other files, as ``interactions[<row>]...`` and ``history[<row>]...``."""
     read: int = 0
-    """How many records were read."""
+    """How many records (lead rows) were read."""
+    outcomes: tuple[bool, ...] | None = None
+    """Whether each valid lead was won, aligned with `leads`; ``None`` when the input has no outcome."""
 
     @property
     def failed_rows(self) -> tuple[int, ...]:
-        """The 0-based positions of the records that were rejected."""
-        return tuple(sorted({p.path[1] for p in self.problems if len(p.path) > 1 and isinstance(p.path[1], int)}))
+        """The 0-based positions of the lead records that were rejected (those with a problem under ``leads``)."""
+        rows = {p.path[1] for p in self.problems if len(p.path) > 1 and p.path[0] == "leads"}
+        return tuple(sorted(row for row in rows if isinstance(row, int)))
 
     def __iter__(self) -> Iterator[Lead]:
         return iter(self.leads)

@@ -1,4 +1,4 @@
-"""The ``leadkit`` command line: demo, validate, score, explain and pipeline show.
+"""The ``leadkit`` command line: demo, validate, score, explain, pipeline show, fit, evaluate and funnel.
 
 Exit status: 0 when all went well, 1 when some rows of a leads file are
 invalid (the valid ones are still processed), 2 when the input cannot be used
@@ -14,11 +14,13 @@ import io
 import json
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from leadkit import _cli_learn
+from leadkit._cli_learn import add_commands as add_learning_commands
 from leadkit._io import LeadBatch, read_leads
 from leadkit._tables import text_table as _table
 from leadkit.contact import dedupe, is_contactable
@@ -255,7 +257,8 @@ def _pipeline_show(path: str | None, fmt: str, out: TextIO) -> int:
     return 0
 
 
-def _as_of(text: str | None) -> datetime:
+def parse_as_of(text: str | None) -> datetime:
+    """The ``--as-of`` option as an aware datetime; now, in UTC, when it is not given."""
     if text is None:
         return datetime.now(timezone.utc)  # the command line is the one place that may read the clock
     try:
@@ -271,7 +274,8 @@ def _as_of(text: str | None) -> datetime:
     return moment
 
 
-def _model(path: str | None) -> ScoringModel:
+def load_model_option(path: str | None) -> ScoringModel:
+    """The ``--model`` option: a scoring model YAML file, or the default model."""
     from leadkit.scoring import default_model, load_model
 
     return default_model() if path is None else load_model(path)
@@ -306,8 +310,8 @@ def _record(q: Qualification) -> dict[str, Any]:
 
 
 def _score(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    model = _model(args.model)
-    as_of = _as_of(args.as_of)
+    model = load_model_option(args.model)
+    as_of = parse_as_of(args.as_of)
     batch = _read(args.path, strict=not args.lenient, err=err)
     qualifications = model.qualify_many(batch.leads, as_of=as_of)
     if args.format == "table":
@@ -332,8 +336,8 @@ def _score(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    model = _model(args.model)
-    as_of = _as_of(args.as_of)
+    model = load_model_option(args.model)
+    as_of = parse_as_of(args.as_of)
     batch = _read(args.path, strict=not args.lenient, err=err)
     found: Lead | None = next((lead for lead in batch.leads if lead.id == args.id), None)
     if found is None:
@@ -395,6 +399,7 @@ def _parser() -> argparse.ArgumentParser:
                 "--format", choices=_FORMATS, default="table", help="table (ranked), csv or json (in file order)"
             )
         command.add_argument("--lenient", action="store_true", help="keep unknown fields in attributes")
+    add_learning_commands(commands, common)
     return parser
 
 
@@ -402,16 +407,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 ok, 1 invalid rows, 2 unusable input)."""
     args = _parser().parse_args(argv)
     out, err = sys.stdout, sys.stderr
+    commands: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
+        "demo": lambda _, out, __: _demo(out),
+        "validate": lambda args, out, _: _validate(args.path, strict=not args.lenient, out=out),
+        "score": _score,
+        "explain": _explain,
+        "pipeline": lambda args, out, _: _pipeline_show(args.path, args.format, out),
+        "fit": _cli_learn.fit,
+        "evaluate": _cli_learn.evaluate,
+        "funnel": _cli_learn.funnel,
+    }
     try:
-        if args.command == "demo":
-            return _demo(out)
-        if args.command == "validate":
-            return _validate(args.path, strict=not args.lenient, out=out)
-        if args.command == "score":
-            return _score(args, out, err)
-        if args.command == "pipeline":
-            return _pipeline_show(args.path, args.format, out)
-        return _explain(args, out, err)
+        return commands[args.command](args, out, err)
     except LeadkitError as exc:
         if getattr(args, "debug", False):
             raise
