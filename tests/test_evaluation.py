@@ -110,12 +110,14 @@ def test_metric_examples() -> None:
     [
         (lambda: roc_auc([1, 2], [True]), "outcomes: lengths differ; expected 2 outcomes"),
         (lambda: roc_auc([1, 2], [True, True]), "a single class ranks nothing"),
-        (lambda: roc_auc([], []), "at least one score"),
+        (lambda: roc_auc([], []), "at least one of the scores"),
         (lambda: roc_auc([1, float("nan")], [True, False]), r"scores\[1\]: expected a finite number"),
         (lambda: roc_auc([1, 2], [True, "yes"]), r"outcomes\[1\]: expected True or False"),
         (lambda: roc_auc([1, 2], [True, 2]), r"outcomes\[1\]: expected True or False"),
         (lambda: roc_auc("12", [True, False]), "scores: expected a list of numbers"),
         (lambda: roc_auc([1, 2], "TF"), "outcomes: expected a list of outcomes"),
+        (lambda: brier_score([0.5, float("inf")], [True, False]), r"probabilities\[1\]: expected a finite number"),
+        (lambda: brier_score([], []), "at least one of the probabilities"),
         (lambda: brier_score([1.5], [True]), r"probabilities\[0\]: expected a probability"),
         (lambda: gains([1, 2], [False, False]), "at least one won outcome"),
         (lambda: gains([1, 2], [True, False], groups=0), "groups: expected a whole number of groups"),
@@ -307,3 +309,19 @@ def test_compare_lists_leads_whose_verdict_changes_and_why() -> None:
     assert compare(model, model, LEADS, as_of=SAMPLE_AS_OF).changes == ()
     with pytest.raises(ValidationError, match="flag: expected one of grade"):
         result.count("stage")
+
+
+def test_metrics_take_numpy_arrays_and_pandas_series() -> None:
+    np = pytest.importorskip("numpy")
+    pd = pytest.importorskip("pandas")
+    from leadkit.learn import average_precision, roc_auc
+
+    scores, won = [0.9, 0.8, 0.3, 0.1], [True, False, True, False]
+    expected = roc_auc(scores, won)
+    assert roc_auc(np.array(scores, dtype=np.float32), np.array(won)) == pytest.approx(expected)
+    assert roc_auc(pd.Series(scores), pd.Series([1, 0, 1, 0])) == expected
+    assert average_precision(np.array(scores), np.array(won)) == average_precision(scores, won)
+    with pytest.raises(ValidationError, match=r"scores\[1\]"):
+        roc_auc(pd.Series([0.9, None, 0.3, 0.1]), won)  # a missing score is refused, not ranked
+    with pytest.raises(ValidationError, match="a list of numbers"):
+        roc_auc({1, 2}, won)  # type: ignore[arg-type]

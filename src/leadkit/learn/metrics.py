@@ -30,14 +30,28 @@ __all__ = [
 ]
 
 
+def _as_sequence(values: object, name: str, expected: str) -> Sequence[object]:
+    """``values`` as a sequence: a list or tuple, or a numpy array or pandas Series (through ``tolist``)."""
+    if isinstance(values, (str, bytes, Mapping)):
+        raise ValidationError.at((name,), expected, values)
+    if not isinstance(values, Sequence):
+        to_list = getattr(values, "tolist", None)  # array-likes give plain Python values, NaN included
+        listed = to_list() if callable(to_list) else None
+        if not isinstance(listed, list):
+            raise ValidationError.at((name,), expected, values)
+        return listed
+    return values
+
+
 def check_outcomes(outcomes: object, size: int | None = None, *, name: str = "outcomes") -> tuple[bool, ...]:
     """Outcomes as booleans: ``True``/``False`` or ``1``/``0``, one per lead when ``size`` is given.
+
+    A list, a tuple, or an array-like with ``tolist`` (a numpy array, a pandas Series).
 
     Raises:
         ValidationError: naming the first value that is not an outcome, or the lengths.
     """
-    if isinstance(outcomes, (str, bytes, Mapping)) or not isinstance(outcomes, Sequence):
-        raise ValidationError.at((name,), "a list of outcomes (True for won, False for lost)", outcomes)
+    outcomes = _as_sequence(outcomes, name, "a list of outcomes (True for won, False for lost)")
     if size is not None and len(outcomes) != size:
         raise ValidationError.at(
             (name,), f"{size} outcomes, one per lead or score", f"{len(outcomes)} outcomes", reason="lengths differ"
@@ -54,22 +68,22 @@ def check_outcomes(outcomes: object, size: int | None = None, *, name: str = "ou
 
 
 def check_scores(scores: object, name: str = "scores") -> tuple[float, ...]:
-    """Scores as floats, checked to be a list of finite numbers."""
-    if isinstance(scores, (str, bytes, Mapping)) or not isinstance(scores, Sequence):
-        raise ValidationError.at((name,), "a list of numbers", scores)
-    for i, value in enumerate(scores):
+    """Scores as floats, checked to be a list (or an array-like with ``tolist``) of finite numbers."""
+    numbers: list[float] = []
+    for i, value in enumerate(_as_sequence(scores, name, "a list of numbers")):
         if not check.is_finite_number(value):
             raise ValidationError.at((name, i), "a finite number", value)
-    return tuple(float(s) for s in scores)
+        numbers.append(float(value))  # type: ignore[arg-type]  # a finite number, just checked
+    return tuple(numbers)
 
 
 def _both(
-    scores: object, outcomes: object, *, needs_both_classes: bool = True
+    scores: object, outcomes: object, *, needs_both_classes: bool = True, name: str = "scores"
 ) -> tuple[tuple[float, ...], tuple[bool, ...]]:
-    values = check_scores(scores)
+    values = check_scores(scores, name)
     won = check_outcomes(outcomes, len(values))
     if not values:
-        raise ValidationError.at(("scores",), "at least one score", "an empty list")
+        raise ValidationError.at((name,), f"at least one of the {name}", "an empty list")
     if needs_both_classes and (all(won) or not any(won)):
         only = "won" if won[0] else "lost"
         raise ValidationError.at(
@@ -139,7 +153,7 @@ def brier_score(probabilities: Sequence[float], outcomes: Sequence[bool]) -> flo
         >>> round(brier_score([0.8, 0.2], [True, False]), 4)
         0.04
     """
-    values, won = _both(probabilities, outcomes, needs_both_classes=False)
+    values, won = _both(probabilities, outcomes, needs_both_classes=False, name="probabilities")
     for i, p in enumerate(values):
         if not 0.0 <= p <= 1.0:
             raise ValidationError.at(("probabilities", i), "a probability between 0 and 1", p)
