@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 import random
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -325,3 +326,22 @@ def test_metrics_take_numpy_arrays_and_pandas_series() -> None:
         roc_auc(pd.Series([0.9, None, 0.3, 0.1]), won)  # a missing score is refused, not ranked
     with pytest.raises(ValidationError, match="a list of numbers"):
         roc_auc({1, 2}, won)  # type: ignore[arg-type]
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 6), st.booleans()), min_size=2, max_size=60).filter(
+        lambda pairs: len({won for _, won in pairs}) == 2
+    ),
+    st.integers(0, 10**6),
+)
+def test_bootstrap_of_roc_auc_takes_a_fast_path_with_the_same_result(pairs: list[tuple[int, bool]], seed: int) -> None:
+    from leadkit.learn import bootstrap_interval, roc_auc
+
+    scores, won = [float(s) for s, _ in pairs], [w for _, w in pairs]
+    fast = bootstrap_interval(roc_auc, scores, won, samples=20, seed=seed)
+
+    def slow(s: Sequence[float], o: Sequence[bool]) -> float:  # not roc_auc itself: the general path
+        return roc_auc(s, o)
+
+    generic = bootstrap_interval(slow, scores, won, samples=20, seed=seed)
+    assert fast == pytest.approx(generic, abs=1e-12)
