@@ -132,6 +132,7 @@ if TYPE_CHECKING:
         parse_condition,
         parse_duration,
         register_scorer,
+        score_many,
         scorer_types,
     )
     from leadkit.stages import (
@@ -311,6 +312,7 @@ __all__ = [
     "register_scorer",
     "roc_auc",
     "sample_leads_path",
+    "score_many",
     "scorer_types",
     "suggest_persona",
     "time_in_stage",

@@ -28,6 +28,7 @@ from leadkit.scoring.conditions import (
 from leadkit.scoring.config import default_model, default_model_path, load_model, register_scorer, scorer_types
 from leadkit.scoring.engagement import DEFAULT_SIGNALS, EngagementScorer, EngagementState, Frequency, Signal
 from leadkit.scoring.fit import DEFAULT_FIT_WEIGHTS, FIT_DIMENSIONS, BestPersonaFitScorer, PersonaFitScorer
+from leadkit.scoring.many import score_many
 from leadkit.scoring.qualify import GRADES, Qualification, ScoringModel, Temperature
 from leadkit.scoring.rules import Rule, RuleScorer
 
@@ -73,5 +74,6 @@ __all__ = [
     "parse_condition",
     "parse_duration",
     "register_scorer",
+    "score_many",
     "scorer_types",
 ]
