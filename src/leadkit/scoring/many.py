@@ -115,8 +115,13 @@ def score_many(
         leads: The leads, any iterable.
         as_of: The moment to score at (timezone-aware).
         workers: Processes to score on; ``None`` or 1 scores here, in this
-            process. Starting processes costs about a second, so more than one
-            pays off from some tens of thousands of leads.
+            process. Workers cost time in this process too: starting them
+            (about a second), and sending each lead out and its result back
+            (about 70 µs a lead, against about 120 µs to qualify a sample lead
+            with the default model). They pay off for heavy models on
+            machines with cores to spare; on 2 cores they are slower
+            (``benchmarks/score_many.py``). Whole tables are better scored as
+            tables.
         progress: Show a progress bar (needs tqdm, the ``progress`` extra).
         chunk_size: Leads per task sent to a worker and per progress step
             (default 1,000).
