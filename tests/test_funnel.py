@@ -439,3 +439,16 @@ def test_results_are_immutable() -> None:
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         result.leads = 3  # type: ignore[misc]
     assert isinstance(attribution([], as_of=AS_OF), Attribution)
+
+
+def test_channel_groups_ignore_touches_after_the_moment() -> None:
+    lead = _lead(
+        "a",
+        ["inquiry"],
+        interactions=[
+            Interaction(kind="page_view", at=AS_OF + timedelta(days=1), channel="paid"),
+            Interaction(kind="page_view", at=T0, channel=None),
+        ],
+    )
+    assert list(funnel([lead], as_of=AS_OF, by="channel").groups) == ["(none)"]
+    assert list(funnel([lead], as_of=AS_OF + timedelta(days=2), by="channel").groups) == ["paid"]

@@ -179,10 +179,38 @@ def _naive_bayes(fields: list[str], name: str) -> NaiveBayesScorer:
     return NaiveBayesScorer(name=f"{name}_odds", fields=fields)
 
 
+def _calibrated(
+    base: ScoringModel,
+    args: argparse.Namespace,
+    *,
+    train: Sequence[Lead],
+    outcomes: Sequence[bool],
+    as_of: datetime,
+    out: TextIO,
+) -> ScoringModel:
+    """``base`` with the points of each of its rule scorers learnt from the outcomes."""
+    import attrs
+
+    from leadkit.learn import calibrate_rules
+    from leadkit.scoring import RuleScorer, Scorer
+
+    if not any(isinstance(scorer, RuleScorer) for scorer in base.scorers):
+        raise ConfigError.at(("--rules",), "a model with at least one rules scorer", args.rules)
+    scorers: list[Scorer] = []
+    for scorer in base.scorers:
+        if isinstance(scorer, RuleScorer):
+            calibration = calibrate_rules(scorer, train, outcomes, as_of=as_of)
+            print(calibration, file=out)
+            scorers.append(calibration.scorer)
+        else:
+            scorers.append(scorer)
+    return attrs.evolve(base, name=args.name, scorers=scorers)
+
+
 def fit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``leadkit fit``: learn, measure on the latest leads, and write the model."""
-    from leadkit.learn import calibrate_rules, evaluate, time_split
-    from leadkit.scoring import RuleScorer, ScoringModel, load_model
+    from leadkit.learn import evaluate, time_split
+    from leadkit.scoring import ScoringModel, load_model
 
     if not 0 <= args.test_fraction < 1:
         raise ConfigError.at(("--test-fraction",), "a share from 0 (learn from all) to below 1", args.test_fraction)
@@ -196,19 +224,7 @@ def fit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         train, train_outcomes, test, test_outcomes = batch.leads, outcomes, (), ()
     print(f"{args.path}: {len(batch.leads)} leads, {sum(outcomes)} won; learning from {len(train)}", file=out)
     if args.rules:
-        base = load_model(args.rules)
-        scorers = []
-        for scorer in base.scorers:
-            if isinstance(scorer, RuleScorer):
-                calibration = calibrate_rules(scorer, train, train_outcomes, as_of=as_of)
-                print(calibration, file=out)
-                scorer = calibration.scorer  # noqa: PLW2901 - the calibrated rules replace the old ones
-            scorers.append(scorer)
-        if scorers == list(base.scorers):
-            raise ConfigError.at(("--rules",), "a model with at least one rules scorer", args.rules)
-        import attrs
-
-        model = attrs.evolve(base, name=args.name, scorers=scorers)
+        model = _calibrated(load_model(args.rules), args, train=train, outcomes=train_outcomes, as_of=as_of, out=out)
     else:
         scorer = _naive_bayes(_learnt_fields(args, train), args.name).fit(train, train_outcomes)
         model = ScoringModel(

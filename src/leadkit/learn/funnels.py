@@ -467,12 +467,9 @@ def _times(
 # --- grouping -----------------------------------------------------------------------------------
 
 
-def _first_touch(lead: Lead) -> str | None:
-    return next((i.channel for i in sorted(lead.interactions, key=_moment) if i.channel), None)
-
-
-def _moment(interaction: Interaction) -> datetime:
-    return interaction.at
+def _first_touch(lead: Lead, as_of: datetime) -> str | None:
+    """The channel of the lead's first interaction that has one, by ``as_of`` (interactions are kept in time order)."""
+    return next((i.channel for i in lead.interactions if i.channel and i.at <= as_of), None)
 
 
 def _week(lead: Lead) -> str:
@@ -484,7 +481,7 @@ def _label(value: object) -> str:
     return NONE if value is None else str(value)
 
 
-def _grouper(by: object, cohort: object) -> tuple[str | None, Callable[[Lead], str] | None]:
+def _grouper(by: object, cohort: object, as_of: datetime) -> tuple[str | None, Callable[[Lead], str] | None]:
     if by is not None and cohort is not None:
         raise ValidationError.at(("cohort",), "either by or cohort, not both", cohort)
     if cohort is not None:
@@ -496,7 +493,7 @@ def _grouper(by: object, cohort: object) -> tuple[str | None, Callable[[Lead], s
     if by is None:
         return None, None
     if by == "channel":
-        return "channel", lambda lead: _first_touch(lead) or NONE
+        return "channel", lambda lead: _first_touch(lead, as_of) or NONE
     if isinstance(by, str):
         from leadkit.scoring.conditions import field_reader
 
@@ -562,7 +559,7 @@ def funnel(
     as_of = check.aware(as_of, "as_of")
     pipeline = _pipeline(pipeline)
     stages = _path(pipeline, path)
-    group_by, group_of = _grouper(by, cohort)
+    group_by, group_of = _grouper(by, cohort, as_of)
     trails = _trails(chosen, pipeline, as_of)
     off_path = [s.name for s in pipeline.stages if s.name not in stages]
     other = tuple(
