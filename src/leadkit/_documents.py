@@ -19,7 +19,7 @@ from typing import Any, Generic, TypeVar
 import attrs
 
 from leadkit import _checks as check
-from leadkit.errors import ConfigError, PathPart, Problem, ValidationError
+from leadkit.errors import ConfigError, PathPart, Problem, ValidationError, suggest
 
 T = TypeVar("T")
 Where = tuple[PathPart, ...]
@@ -43,8 +43,6 @@ def at(where: Where) -> Iterator[None]:
 
 def keys(data: object, where: Where, *, required: Sequence[str] = (), optional: Sequence[str] = ()) -> dict[str, Any]:
     """``data`` as a dict, checked to be a mapping with exactly the allowed keys."""
-    from leadkit.scoring.conditions import suggest
-
     allowed = tuple(dict.fromkeys((*required, *optional)))
     if not isinstance(data, Mapping):
         raise fail(where, "a mapping with the keys " + ", ".join(allowed), data)
@@ -161,8 +159,6 @@ class Registry(Generic[T]):
             return self.registered[name]
         entry_point = self.entry_points().get(name)
         if entry_point is None:
-            from leadkit.scoring.conditions import suggest
-
             known = self.names()
             raise fail(
                 where, "one of " + ", ".join(known), name, reason=f"unknown {self.kind} {name!r}" + suggest(name, known)

@@ -25,7 +25,7 @@ from leadkit._io import LeadBatch, read_leads
 from leadkit._tables import text_table as _table
 from leadkit.contact import dedupe, is_contactable
 from leadkit.datasets import SAMPLE_AS_OF, load_sample_leads, load_sample_personas, sample_leads_path
-from leadkit.errors import ConfigError, LeadkitError, ValidationError
+from leadkit.errors import ConfigError, LeadkitError, ValidationError, suggest
 
 if TYPE_CHECKING:
     from leadkit.model import Lead
@@ -341,15 +341,11 @@ def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     batch = _read(args.path, strict=not args.lenient, err=err)
     found: Lead | None = next((lead for lead in batch.leads if lead.id == args.id), None)
     if found is None:
-        import difflib
-
-        close = difflib.get_close_matches(args.id, [lead.id for lead in batch.leads], n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
         raise ConfigError.at(
             ("--id",),
             f"the id of one of the {len(batch.leads)} valid leads in {args.path}",
             args.id,
-            reason="no such lead" + hint,
+            reason="no such lead" + suggest(args.id, [lead.id for lead in batch.leads]),
         )
     print(model.qualify(found, as_of=as_of), file=out)
     return 1 if batch.problems else 0

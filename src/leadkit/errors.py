@@ -274,6 +274,16 @@ class MissingExtraError(LeadkitError, ImportError):
         return (type(self), (self.feature, self.extra, self.module))
 
 
+def suggest(word: object, options: Sequence[str]) -> str:
+    """A "did you mean" hint naming the closest of ``options``, or nothing (for messages)."""
+    if not isinstance(word, str):
+        return ""
+    import difflib
+
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
 def require(module: str, *, feature: str, extra: str) -> object:
     """Import an optional dependency or raise `MissingExtraError`."""
     import importlib

@@ -83,8 +83,8 @@ import attrs
 from leadkit import _documents
 from leadkit._frozen import FrozenMap
 from leadkit._io import Errors, LeadBatch
-from leadkit.errors import ConfigError, PathPart, Problem, ValidationError, describe
-from leadkit.model import Interaction, Lead, StageChange
+from leadkit.errors import ConfigError, PathPart, Problem, ValidationError, describe, suggest
+from leadkit.model import LEAD_FIELD_PATHS, Interaction, Lead, StageChange
 
 __all__ = [
     "COLUMN_TYPES",
@@ -163,8 +163,6 @@ class _Section:
         return None if self.is_flexible(field) else natural_type(field)
 
     def unknown(self, where: Where, field: str) -> Problem:
-        from leadkit.scoring.conditions import suggest
-
         expected = f"{self.noun} field: " + ", ".join(self.fields)
         candidates = list(self.fields)
         if self.flexible is not None:
@@ -180,27 +178,7 @@ class _Section:
 _LEADS = _Section(
     "leads",
     "a lead",
-    (
-        "id",
-        "created_at",
-        "source",
-        "stage",
-        "status",
-        "contact.name",
-        "contact.email",
-        "contact.phone",
-        "contact.title",
-        "company.name",
-        "company.domain",
-        "company.industry",
-        "company.employees",
-        "company.annual_revenue",
-        "company.country",
-        "bant.budget",
-        "bant.authority",
-        "bant.need",
-        "bant.timeline",
-    ),
+    LEAD_FIELD_PATHS,
     flexible="attributes",
 )
 _INTERACTIONS = _Section(
@@ -296,8 +274,6 @@ def _zone(name: str) -> tzinfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        from leadkit.scoring.conditions import suggest
-
         hint = suggest(name, sorted(available_timezones()))
         raise _documents.fail(
             ("timezone",),
@@ -823,8 +799,6 @@ def _read_table(path: Path, section: _Section, delimiter: str) -> _Table:
 
 def _check_header(table: _Table, wanted: Mapping[str, str]) -> list[Problem]:
     """A problem for each column of ``wanted`` (name -> what it is read for) missing from the header."""
-    from leadkit.scoring.conditions import suggest
-
     return [
         Problem(
             (),

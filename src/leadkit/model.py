@@ -595,3 +595,18 @@ class Lead(_Serializable):
     def with_bant(self, **criteria: Criterion | CriterionStatus | str) -> Self:
         """A copy with some BANT criteria replaced: ``lead.with_bant(budget="yes")``."""
         return attrs.evolve(self, bant=attrs.evolve(self.bant, **criteria))
+
+
+LEAD_FIELD_PATHS = (
+    "id",
+    "created_at",
+    "source",
+    "stage",
+    "status",
+    *(f"contact.{name}" for name in attrs.fields_dict(Contact)),
+    *(f"company.{name}" for name in attrs.fields_dict(Company)),
+    *(f"bant.{name}" for name in attrs.fields_dict(BANT)),
+)
+"""The dotted paths of the single values of a lead, in field order (custom fields and lists aside).
+
+Rules read these paths (all but ``created_at`` and ``status``), and column mappings write them."""

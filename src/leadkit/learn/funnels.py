@@ -24,10 +24,9 @@ import attrs
 
 from leadkit import _checks as check
 from leadkit import _tables
-from leadkit.errors import ConfigError, ValidationError
+from leadkit.errors import ConfigError, ValidationError, suggest
 from leadkit.learn.evaluation import check_leads
 from leadkit.model import Interaction, Lead, StageChange
-from leadkit.scoring.conditions import suggest
 from leadkit.stages.pipeline import Pipeline, visits_of
 
 if TYPE_CHECKING:

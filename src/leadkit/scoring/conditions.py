@@ -25,7 +25,6 @@ Semantics, the same for every operator:
 
 from __future__ import annotations
 
-import difflib
 import operator
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -36,8 +35,8 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 import attrs
 
 from leadkit import _checks as check
-from leadkit.errors import ConfigError, PathPart
-from leadkit.model import BANT, CriterionStatus, Lead
+from leadkit.errors import ConfigError, PathPart, suggest
+from leadkit.model import LEAD_FIELD_PATHS, CriterionStatus, Lead
 
 __all__ = [
     "FIELD_PATHS",
@@ -74,22 +73,8 @@ OPERATORS = (
 )
 """Every operator a `FieldCondition` accepts."""
 
-_BANT_FIELDS = tuple(name for name, _ in BANT().items())
 FIELD_PATHS = (
-    "id",
-    "source",
-    "stage",
-    "contact.name",
-    "contact.email",
-    "contact.phone",
-    "contact.title",
-    "company.name",
-    "company.domain",
-    "company.industry",
-    "company.employees",
-    "company.annual_revenue",
-    "company.country",
-    *(f"bant.{name}" for name in _BANT_FIELDS),
+    *(path for path in LEAD_FIELD_PATHS if path not in ("created_at", "status")),
     "attributes.<key>",
 )
 """The paths a condition can read (``attributes.<key>`` stands for any custom field)."""
@@ -100,14 +85,6 @@ MAX_MATCH_LENGTH = 10_000
 MAX_PATTERN_LENGTH = 1_000
 _STATUSES = tuple(status.value for status in CriterionStatus)
 _MISSING: Any = None
-
-
-def suggest(word: object, options: Sequence[str]) -> str:
-    """A "did you mean" hint naming the closest of ``options``, or nothing."""
-    if not isinstance(word, str):
-        return ""
-    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _error(

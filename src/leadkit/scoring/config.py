@@ -23,7 +23,7 @@ import attrs
 
 from leadkit import _documents
 from leadkit._frozen import thaw
-from leadkit.errors import ConfigError, ValidationError
+from leadkit.errors import ConfigError, ValidationError, suggest
 from leadkit.model import Persona
 from leadkit.scoring.base import Scorer
 from leadkit.scoring.checklist import (
@@ -35,7 +35,7 @@ from leadkit.scoring.checklist import (
     ChecklistItem,
     ChecklistScorer,
 )
-from leadkit.scoring.conditions import format_duration, suggest
+from leadkit.scoring.conditions import format_duration
 from leadkit.scoring.engagement import EngagementScorer, Frequency, Signal
 from leadkit.scoring.fit import DEFAULT_FIT_WEIGHTS, BestPersonaFitScorer, PersonaFitScorer
 from leadkit.scoring.qualify import ScoringModel

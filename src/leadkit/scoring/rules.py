@@ -16,10 +16,10 @@ from typing import Any
 import attrs
 
 from leadkit import _checks as check
-from leadkit.errors import ConfigError, ValidationError
+from leadkit.errors import ConfigError, ValidationError, suggest
 from leadkit.model import Lead
 from leadkit.scoring.base import Contribution, Score, check_as_of
-from leadkit.scoring.conditions import Condition, Test, parse_condition, suggest
+from leadkit.scoring.conditions import Condition, Test, parse_condition
 
 __all__ = ["Rule", "RuleScorer"]
 

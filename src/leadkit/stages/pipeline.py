@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from leadkit import _checks as check
-from leadkit.errors import ConfigError, Problem, TransitionError, ValidationError
+from leadkit.errors import ConfigError, Problem, TransitionError, ValidationError, suggest
 from leadkit.model import Lead, StageChange
 from leadkit.scoring.conditions import format_duration
 from leadkit.stages.guards import Guard
@@ -487,8 +487,6 @@ class Pipeline:
         *,
         target_key: str = "to",
     ) -> list[Problem]:
-        from leadkit.scoring.conditions import suggest
-
         problems = []
         for key, names in (("from", sources), (target_key, (target,))):
             for name in names:
