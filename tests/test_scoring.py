@@ -26,6 +26,7 @@ from leadkit import (
     ValidationError,
     check_as_of,
 )
+from leadkit.scoring.engagement import PERIOD_ANCHOR
 from leadkit.testing import aware_datetimes, check_scorer, interactions, leads
 
 AS_OF = datetime(2100, 1, 1, tzinfo=timezone.utc)
@@ -170,10 +171,19 @@ class TestEngagementExamples:
         assert EngagementScorer().score(lead, as_of=AS_OF).contributions[0].label == "free_trial x1"
 
     def test_window_reopens(self) -> None:
-        """After the window, interactions count again."""
+        """Each new period counts again: weekly periods start on Monday at midnight UTC."""
         scorer = EngagementScorer(signals={"chat": Signal(10, frequency=Frequency.at_most(1, within=7 * DAY))})
-        lead = lead_with(("chat", AS_OF - 10 * DAY), ("chat", AS_OF - 5 * DAY), ("chat", AS_OF))
-        assert scorer.score(lead, as_of=AS_OF).contributions[0].label == "chat x2"
+        sunday = datetime(2026, 11, 1, 23, 59, tzinfo=timezone.utc)
+        monday = datetime(2026, 11, 2, tzinfo=timezone.utc)
+        lead = lead_with(("chat", sunday - DAY), ("chat", sunday), ("chat", monday), ("chat", monday + 6 * DAY))
+        score = scorer.score(lead, as_of=monday + 7 * DAY)
+        assert score.contributions[0].label == "chat x2"
+        assert "2 more not counted" in score.contributions[0].reason
+
+    def test_periods_are_anchored_on_a_monday(self) -> None:
+        """Periods count from Monday 5 January 1970, UTC."""
+        assert PERIOD_ANCHOR.weekday() == 0
+        assert PERIOD_ANCHOR == datetime(1970, 1, 5, tzinfo=timezone.utc)
 
     def test_floor_keeps_negative_signals_from_burying(self) -> None:
         """By default the total never goes below 0, and the floor is a visible contribution."""

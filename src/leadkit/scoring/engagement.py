@@ -16,7 +16,7 @@ contribution.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any, NamedTuple
 
 import attrs
@@ -27,7 +27,7 @@ from leadkit.errors import ValidationError
 from leadkit.model import Interaction, InteractionKind, Lead
 from leadkit.scoring.base import Contribution, Score, check_as_of
 
-__all__ = ["DEFAULT_SIGNALS", "EngagementScorer", "EngagementState", "Frequency", "Signal"]
+__all__ = ["DEFAULT_SIGNALS", "PERIOD_ANCHOR", "EngagementScorer", "EngagementState", "Frequency", "Signal"]
 
 _DAY = 86_400.0
 
@@ -51,6 +51,14 @@ def _positive_duration(_: Any, attribute: attrs.Attribute[Any], value: Any) -> N
 class Frequency:
     """How often interactions of one kind count.
 
+    With a ``window``, time is cut into consecutive periods of that length,
+    counted from Monday 5 January 1970 00:00 UTC (so periods of a day start at
+    midnight UTC and periods of a week on Monday), and at most ``limit``
+    interactions count in each period: the earliest ones. Fixed periods,
+    rather than a window sliding with each interaction, make the rule a
+    plain count per period, which every dataframe and SQL engine computes
+    the same way (see `leadkit.frames`).
+
     Examples:
         >>> str(Frequency.every()), str(Frequency.once()), str(Frequency.at_most(3, within=timedelta(days=7)))
         ('every time', 'once', 'at most 3 per 7 days')
@@ -59,7 +67,7 @@ class Frequency:
     limit: int | None = attrs.field(default=None)
     """At most this many count (``None``: every one counts)."""
     window: timedelta | None = attrs.field(default=None, validator=_positive_duration)
-    """…within any span of this length (``None``: over the lead's whole history)."""
+    """…in each period of this length (``None``: over the lead's whole history)."""
 
     @limit.validator
     def _check_limit(self, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -82,7 +90,7 @@ class Frequency:
 
     @classmethod
     def at_most(cls, limit: int, *, within: timedelta | None = None) -> Frequency:
-        """At most ``limit`` count, within any span of ``within`` (or ever)."""
+        """At most ``limit`` count in each period of length ``within`` (or ever)."""
         return cls(limit=limit, window=within)
 
     def __str__(self) -> str:
@@ -138,13 +146,23 @@ a pricing view high but stale in two weeks, opens and page views low and rate-li
 unsubscribes and bounces negative. Every figure can be changed."""
 
 
+PERIOD_ANCHOR = datetime(1970, 1, 5, tzinfo=timezone.utc)
+"""Where frequency periods are counted from: a Monday, at midnight UTC."""
+
+
+
+def _period(at: datetime, window: timedelta | None) -> int:
+    """The index of the frequency period holding ``at`` (exact: datetime arithmetic)."""
+    return 0 if window is None else (at - PERIOD_ANCHOR) // window
+
+
 class _Rule(NamedTuple):
     """A signal compiled for scoring: everything in seconds and floats."""
 
     points: float
     half_life: float  # seconds: value = points * 2 ** (-age / half_life)
     limit: int | None
-    window: float | None
+    window: timedelta | None  # the length of a frequency period
     slot: int  # position in EngagementState.slots
     text: str  # the fixed part of the explanation
 
@@ -196,7 +214,7 @@ class EngagementScorer:
         rules: dict[str, _Rule] = {}
         for kind, signal in self.signals.items():
             half_life = (signal.half_life or self.half_life).total_seconds()
-            window = signal.frequency.window.total_seconds() if signal.frequency.window else None
+            window = signal.frequency.window
             text = f"{kind} at {signal.points:g} points each, half-life {half_life / _DAY:g} days"
             rules[kind] = _Rule(float(signal.points), half_life, signal.frequency.limit, window, len(rules), text)
         object.__setattr__(self, "_rules", rules)
@@ -213,7 +231,7 @@ class EngagementScorer:
                 break
             rule = rules.get(interaction.kind)
             if rule is not None:
-                slots[interaction.kind] = _absorb(rule, slots.get(interaction.kind), at)
+                slots[interaction.kind] = _absorb(rule, slots.get(interaction.kind), interaction)
         return _score(self, slots, now)
 
     def state(self) -> EngagementState:
@@ -222,26 +240,24 @@ class EngagementScorer:
 
 
 # A kind's running tally, the one representation both the batch scorer and the
-# incremental state use: [decayed total as of ref, ref, counted, skipped, recent
-# counted times (at most `limit`, for frequency limits)].
-_TOTAL, _REF, _COUNTED, _SKIPPED, _RECENT = range(5)
+# incremental state use: [decayed total as of ref, ref, counted, skipped, the
+# current frequency period, interactions counted in it].
+_TOTAL, _REF, _COUNTED, _SKIPPED, _PERIOD, _IN_PERIOD = range(6)
 
 
-def _absorb(rule: _Rule, slot: list[Any] | None, at: float) -> list[Any]:
-    """One more interaction of a kind at ``at`` (not before the previous one); updates ``slot`` in place."""
+def _absorb(rule: _Rule, slot: list[Any] | None, interaction: Interaction) -> list[Any]:
+    """One more interaction of the rule's kind (not before the previous one); updates ``slot`` in place."""
+    at = interaction._epoch
+    period = _period(interaction.at, rule.window)
     if slot is None:
-        return [rule.points, at, 1, 0, [at]]
-    limit = rule.limit
-    if limit is not None:
-        recent: list[float] = slot[_RECENT]
-        if rule.window is not None:
-            cutoff = at - rule.window
-            while recent and recent[0] <= cutoff:
-                del recent[0]
-        if len(recent) >= limit:  # earlier interactions have priority, like a rate limiter
+        return [rule.points, at, 1, 0, period, 1]
+    if rule.limit is not None:
+        if period != slot[_PERIOD]:
+            slot[_PERIOD], slot[_IN_PERIOD] = period, 0
+        if slot[_IN_PERIOD] >= rule.limit:  # the earliest interactions of a period have priority
             slot[_SKIPPED] += 1
             return slot
-        recent.append(at)
+        slot[_IN_PERIOD] += 1
     slot[_TOTAL] = slot[_TOTAL] * 2.0 ** ((slot[_REF] - at) / rule.half_life) + rule.points
     slot[_REF] = at
     slot[_COUNTED] += 1
@@ -305,10 +321,9 @@ class EngagementState:
         if rule is None:
             return EngagementState(self.scorer, self.slots, interaction.at)
         old = self.slots[rule.slot]
-        slot = None if old is None else [*old[:_RECENT], list(old[_RECENT])]  # a copy: states never change
-        new = _absorb(rule, slot, interaction._epoch)
+        new = _absorb(rule, None if old is None else list(old), interaction)  # a copy: states never change
         slots = list(self.slots)
-        slots[rule.slot] = (*new[:_RECENT], tuple(new[_RECENT]))
+        slots[rule.slot] = tuple(new)
         return EngagementState(self.scorer, tuple(slots), interaction.at)
 
     def add_all(self, interactions: Iterable[Interaction]) -> EngagementState:
