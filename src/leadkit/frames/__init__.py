@@ -1,0 +1,384 @@
+"""Scoring whole tables: the same model on pandas, polars, pyarrow, DuckDB, Dask, Spark or SQLFrame.
+
+`score_frame` compiles a `ScoringModel` once into native dataframe
+expressions (through narwhals, the optional extra ``frames``) and adds the
+model's verdict to every row of a leads table: one ``score_<scorer>`` column
+per scorer, ``fit``, ``engagement``, ``total``, ``grade``, ``band``,
+``rating``, ``temperature``, ``mql``, ``sales_ready``, ``persona`` and a
+``<checklist>_qualified`` flag per checklist. `to_sql` emits the same model
+as one SQL query for a warehouse. Both give what `ScoringModel.qualify`
+gives for each lead (see the "Scale out" guide for the exact guarantees).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
+
+from leadkit.errors import MissingExtraError, Problem, ValidationError, describe
+from leadkit.frames._columns import NEED_NOTE
+from leadkit.frames._plan import CompileError, Schema, compile_plan, result_columns
+from leadkit.scoring.base import Scorer, check_as_of
+from leadkit.scoring.qualify import ScoringModel
+
+if TYPE_CHECKING:
+    import narwhals.stable.v2 as nw
+
+    from leadkit.mapping import ColumnMapping
+
+__all__ = ["CompileError", "FrameScorer", "result_columns", "score_frame", "to_sql"]
+
+_ID = "__lk_id"
+_ROW = "__lk_row"
+_STATUSES = ("yes", "no", "partial", "unknown")
+
+
+@runtime_checkable
+class FrameScorer(Protocol):
+    """A scorer of your own that can run on dataframes: add a ``frame_expr`` method to its class.
+
+    ``field(path)`` gives the narwhals expression of a lead field's column
+    (``company.employees``, ``attributes.plan``); return the expression of
+    the score's value, with the same semantics as ``score(...).value``.
+    """
+
+    def frame_expr(self, field: Callable[[str], nw.Expr], *, as_of: datetime) -> nw.Expr:
+        """The score's value as a narwhals expression over the lead's columns."""
+        ...  # pragma: no cover - protocol
+
+
+def _require() -> Any:
+    try:
+        import narwhals.stable.v2 as nw
+    except ImportError as exc:  # pragma: no cover - the test extra installs it
+        raise MissingExtraError("scoring dataframes", "frames", "narwhals") from exc
+    return nw
+
+
+def _as_model(model: object) -> ScoringModel:
+    if isinstance(model, ScoringModel):
+        return model
+    if isinstance(model, Scorer):
+        return ScoringModel(scorers=[model], name=model.name)
+    raise ValidationError.at(("model",), "a ScoringModel or a scorer", model)
+
+
+def score_frame(
+    model: ScoringModel | Scorer,
+    leads: Any,
+    *,
+    as_of: datetime,
+    interactions: Any = None,
+    mapping: ColumnMapping | Mapping[str, Any] | str | None = None,
+    validate: bool | None = None,
+    missing_fields: Literal["error", "null"] = "error",
+) -> Any:
+    """Score every row of ``leads`` with ``model`` as of ``as_of``; the same kind of frame back.
+
+    Args:
+        model: a `ScoringModel` (or one scorer).
+        leads: one row per lead, in any frame narwhals supports (pandas,
+            polars eager or lazy, pyarrow, a DuckDB relation, Dask, PySpark,
+            SQLFrame). Columns are named by field path (``id``,
+            ``company.employees``, ``attributes.plan``) unless ``mapping``
+            says otherwise; other columns pass through.
+        as_of: the moment to score at (timezone-aware).
+        interactions: a long table, one row per interaction: ``lead_id``,
+            ``kind``, ``at`` (timezone-aware timestamps), optionally
+            ``channel`` and ``properties.<key>`` text columns. The same kind
+            of frame as ``leads``.
+        mapping: a `ColumnMapping`, its plain-data form, or a YAML file's
+            path (the format `read_csv` uses) mapping your column names.
+        validate: check the rows (ids present and unique, every interaction
+            for a known lead, BANT statuses valid, no infinite numbers). By
+            default eager frames are checked and lazy ones are not, since a
+            check computes; pass True to check a lazy frame too.
+        missing_fields: a field the model reads but the table lacks is an
+            error (``"error"``) or treated as missing on every row (``"null"``).
+
+    Returns:
+        ``leads`` with the result columns (`result_columns`) added: eager in,
+        eager out in the same row order; lazy in, lazy out, nothing computed.
+
+    Raises:
+        ValidationError: a mapped column is missing, a column has the wrong
+            type, timestamps have no time zone, or (when validating) a row is
+            bad; the message names the column and the first offending row.
+        CompileError: a scorer of the model cannot run on a frame.
+    """
+    from leadkit.frames import _columns, _narwhals
+
+    moment = check_as_of(as_of)
+    scoring = _as_model(model)
+    nw = _require()
+    frame = _from_native(nw, leads, "leads")
+    lazy = not isinstance(frame, nw.DataFrame)
+    events = None if interactions is None else _from_native(nw, interactions, "interactions")
+    column_mapping = _columns.as_mapping(mapping)
+    lead_schema = frame.collect_schema()
+    event_schema = None if events is None else events.collect_schema()
+    columns = _columns.resolve(column_mapping, list(lead_schema), None if event_schema is None else list(event_schema))
+    categories = _categories(columns, lead_schema)
+    properties = tuple(
+        k for k, c in columns.interactions.items()
+        if k.startswith("properties.") and event_schema is not None and _columns.category_of(event_schema[c]) == "text"
+    )
+    schema = Schema(
+        fields=categories,
+        properties=properties,
+        interactions=events is not None,
+        channel="channel" in columns.interactions,
+    )
+    plan, missing = compile_plan(scoring, schema, as_of=moment, hook=lambda s: isinstance(s, FrameScorer))
+    if missing and missing_fields == "error":
+        raise ValidationError(
+            Problem(
+                ("leads", path),
+                "a column for every field the model reads (map one, or pass missing_fields='null')",
+                reason="no column",
+            )
+            for path in missing
+        )
+    taken = [r for r in plan.results if r in lead_schema]
+    if taken:
+        raise ValidationError.at(
+            ("leads", taken[0]), "no column named like a result column", taken[0], reason="name taken"
+        )
+    names = {path: f"__lk_f{i}" for i, path in enumerate(categories)}
+    names |= {name: f"__lk_o_{name}" for name, _ in plan.outputs}
+    names |= {r: f"__lk_o_{r}" for r in plan.results}
+    prepared = _prepare_leads(nw, frame, columns, categories, names, lazy=lazy)
+    prepared_events = None if events is None else _prepare_events(nw, events, columns, properties)
+    if validate if validate is not None else not lazy:
+        _validate(nw, prepared, prepared_events, columns, categories, names)
+    hooks = {
+        f"score_{s.name}": s.frame_expr(_field_reader(nw, names, columns), as_of=moment)  # type: ignore[attr-defined]
+        for s in plan.hooks
+    }
+    scored = _narwhals.run_plan(plan, prepared, prepared_events, names, hooks)
+    if not lazy:
+        scored = scored.sort(_ROW)
+    original = list(lead_schema)
+    result = scored.select(*original, *(nw.col(names[r]).alias(r) for r in plan.results))
+    return result.to_native()
+
+
+def _from_native(nw: Any, native: Any, table: str) -> Any:
+    try:
+        frame = nw.from_native(native)
+    except TypeError:
+        raise ValidationError.at(
+            (table,), "a dataframe narwhals supports (pandas, polars, pyarrow, DuckDB, Dask, PySpark, SQLFrame)",
+            type(native).__name__,
+        ) from None
+    if isinstance(frame, nw.Series):
+        raise ValidationError.at((table,), "a dataframe, not a series", type(native).__name__)
+    return frame
+
+
+def _categories(columns: Any, schema: Any) -> dict[str, Any]:
+    from leadkit.frames._columns import category_of, expected_category
+
+    nw = _require()
+    categories: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for path, column in columns.fields.items():
+        dtype = schema[column]
+        found = category_of(dtype)
+        expected = expected_category(path)
+        if isinstance(dtype, nw.Unknown) or str(dtype) == "Null":
+            found = expected or "text"
+        if found is None or (expected is not None and found != expected):
+            wanted = {"text": "text", "number": "numbers"}.get(expected or "", "text, numbers or booleans")
+            problems.append(Problem(("leads", column), f"{wanted} ({path})", f"a column of {dtype}"))
+        else:
+            categories[path] = found
+    for path, value in columns.defaults.items():
+        categories[path] = "bool" if isinstance(value, bool) else "number" if isinstance(value, (int, float)) else "text"
+    if problems:
+        raise ValidationError(problems)
+    return categories
+
+
+def _prepare_leads(nw: Any, frame: Any, columns: Any, categories: dict[str, Any], names: dict[str, str], *, lazy: bool) -> Any:
+    if not lazy:
+        frame = frame.with_row_index(_ROW)
+    exprs = [nw.col(columns.id).cast(nw.String()).str.strip_chars().alias(_ID)]
+    for path, category in categories.items():
+        if path in columns.defaults:
+            value = columns.defaults[path]
+            dtype = {"bool": nw.Boolean(), "number": nw.Float64(), "text": nw.String()}[category]
+            exprs.append(nw.lit(float(value) if category == "number" else value, dtype=dtype).alias(names[path]))
+            continue
+        expr = nw.col(columns.fields[path])
+        if category == "number":
+            expr = expr.cast(nw.Float64())
+        elif category == "text":
+            expr = expr.cast(nw.String())
+        exprs.append(expr.alias(names[path]))
+    return frame.with_columns(*exprs)
+
+
+def _prepare_events(nw: Any, events: Any, columns: Any, properties: tuple[str, ...]) -> Any:
+    from leadkit.frames._narwhals import epoch_us
+
+    fields = columns.interactions
+    at = fields["at"]
+    dtype = events.collect_schema()[at]
+    spark = events.implementation in (
+        nw.Implementation.PYSPARK, nw.Implementation.PYSPARK_CONNECT, nw.Implementation.SQLFRAME
+    )
+    if not isinstance(dtype, nw.Datetime):
+        raise ValidationError.at(("interactions", at), "timestamps (a datetime column)", f"a column of {dtype}")
+    if dtype.time_zone is None and not spark:
+        if columns.timezone is None:
+            raise ValidationError.at(
+                ("interactions", at),
+                "timezone-aware timestamps (or a mapping with a timezone)",
+                f"a column of {dtype}",
+                reason="naive timestamps",
+            )
+        events = events.with_columns(nw.col(at).dt.replace_time_zone(columns.timezone))
+    events = epoch_us(events, at, "us")
+    selected = [
+        nw.col(fields["lead_id"]).cast(nw.String()).str.strip_chars().alias(_ID),
+        nw.col(fields["kind"]).cast(nw.String()).str.strip_chars().str.to_lowercase().alias("kind"),
+        nw.col("us"),
+        (nw.col("us").cast(nw.Float64()) / nw.lit(1_000_000.0, dtype=nw.Float64())).alias("sec"),
+    ]
+    if "channel" in fields:
+        selected.append(nw.col(fields["channel"]).cast(nw.String()).str.strip_chars().str.to_lowercase().alias("channel"))
+    selected += [nw.col(fields[p]).alias(p) for p in properties]
+    return events.select(*selected)
+
+
+def _field_reader(nw: Any, names: dict[str, str], columns: Any) -> Callable[[str], Any]:
+    def field(path: str) -> Any:
+        if path not in names:
+            raise ValidationError.at(("leads", path), "a column for this field", reason="no column")
+        return nw.col(names[path])
+
+    return field
+
+
+def _first(nw: Any, frame: Any, condition: Any, *show: str) -> tuple[Any, ...] | None:
+    """The ``show`` columns of the first row of ``frame`` meeting ``condition``, or None."""
+    found = (frame if condition is None else frame.filter(condition)).select(*show).head(1)
+    if not isinstance(found, nw.DataFrame):
+        found = found.collect()
+    rows = found.rows()
+    return tuple(rows[0]) if rows else None
+
+
+def _validate(
+    nw: Any, leads: Any, events: Any | None, columns: Any, categories: dict[str, Any], names: dict[str, str]
+) -> None:
+    """The row checks of `score_frame`: the first offending row of each kind, as a `ValidationError`."""
+    eager = _ROW in leads.collect_schema()
+    where = _ROW if eager else _ID
+
+    def check(table: str, frame: Any, bad: Any, column: str, shown: str, expected: str) -> None:
+        found = _first(nw, frame, bad, where if table == "leads" else _ID, shown)
+        if found is not None:
+            place = (f"at row {found[0]}" if eager else f"on lead {found[0]!r}") if table == "leads" else None
+            if table != "leads":
+                place = f"for lead {found[0]!r}"
+            raise ValidationError.at((table, column), expected, found[1], reason=place)
+
+    blank = nw.col(_ID).is_null() | (nw.col(_ID) == "")
+    check("leads", leads, blank, columns.id, _ID, "an id on every row")
+    repeated = nw.col(_ID).is_duplicated() if eager else nw.len().over(_ID) > 1
+    check("leads", leads, repeated, columns.id, _ID, "a different id on every row")
+    for path, category in categories.items():
+        if path in columns.defaults:
+            continue
+        column = nw.col(names[path])
+        if path.startswith("bant.") and path != NEED_NOTE and category == "text":
+            norm = column.str.strip_chars().str.to_lowercase()
+            bad = ~column.is_null() & (column.str.strip_chars() != "") & ~norm.is_in(list(_STATUSES))
+            check("leads", leads, bad, columns.fields[path], names[path], "a status: yes, no, partial or unknown")
+        if category == "number":
+            bad = ~column.is_null() & (column.abs() == float("inf"))
+            check("leads", leads, bad, columns.fields[path], names[path], "finite numbers")
+    if events is None:
+        return
+    fields = columns.interactions
+    missing_id = nw.col(_ID).is_null() | (nw.col(_ID) == "")
+    found = _first(nw, events, missing_id, "kind")
+    if found is not None:
+        raise ValidationError.at(("interactions", fields["lead_id"]), "a lead id on every interaction", reason="missing")
+    check("interactions", events, nw.col("kind").is_null() | (nw.col("kind") == ""), fields["kind"], "kind", "a kind")
+    check("interactions", events, nw.col("us").is_null(), fields["at"], "us", "a timestamp on every interaction")
+    known = leads.select(nw.col(_ID).alias("__lk_known")).unique()
+    orphans = events.join(known, left_on=_ID, right_on="__lk_known", how="anti")
+    orphan = _first(nw, orphans, None, _ID)
+    if orphan is not None:
+        raise ValidationError.at(
+            ("interactions", fields["lead_id"]), "the id of a lead in the leads frame", orphan[0], reason="unknown lead"
+        )
+
+
+def to_sql(model: ScoringModel | Scorer, *, dialect: str, as_of: datetime, **options: Any) -> str:
+    """The model as one SQL query (see `leadkit.frames._sql.to_sql`)."""
+    from leadkit.frames._sql import to_sql as _to_sql
+
+    return _to_sql(_as_model(model), dialect=dialect, as_of=check_as_of(as_of), **options)
+
+
+del TYPE_CHECKING
+_ = describe
+
+
+def lead_tables(leads: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Leads as the two tables `score_frame` reads: lead rows and interaction rows, keyed by field path.
+
+    Build any frame from them (``pandas.DataFrame(rows)``, ``polars.DataFrame(rows)``).
+    Custom fields nested in mappings are flattened with dots
+    (``attributes.meddic.champion``); list values are left out.
+
+    Examples:
+        >>> from datetime import datetime, timezone
+        >>> from leadkit import Interaction, Lead
+        >>> t = datetime(2026, 11, 1, tzinfo=timezone.utc)
+        >>> rows, events = lead_tables([Lead(id="a", created_at=t, interactions=[Interaction(kind="chat", at=t)])])
+        >>> rows[0]["id"], events[0]["kind"]
+        ('a', 'chat')
+    """
+    from leadkit.model import LEAD_FIELD_PATHS
+
+    rows: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    for lead in leads:
+        row: dict[str, Any] = {}
+        for path in LEAD_FIELD_PATHS:
+            value: Any = lead
+            for part in path.split("."):
+                value = getattr(value, part)
+            if path.startswith("bant."):
+                value = value.status.value
+            row[path] = value
+        row["bant.need.note"] = lead.bant.need.note
+        row.update(_flat("attributes", lead.attributes))
+        rows.append(row)
+        for interaction in lead.interactions:
+            event = {
+                "lead_id": lead.id,
+                "kind": interaction.kind,
+                "at": interaction.at,
+                "channel": interaction.channel,
+                "value": interaction.value,
+            }
+            event.update(_flat("properties", interaction.properties))
+            events.append(event)
+    return rows, events
+
+
+def _flat(prefix: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in values.items():
+        if isinstance(value, Mapping):
+            flat.update(_flat(f"{prefix}.{key}", value))
+        elif not isinstance(value, (list, tuple)):
+            flat[f"{prefix}.{key}"] = value
+    return flat
