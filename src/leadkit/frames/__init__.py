@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
+import attrs
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 from leadkit.errors import MissingExtraError, Problem, ValidationError, describe
@@ -116,9 +117,26 @@ def score_frame(
     lazy = not isinstance(frame, nw.DataFrame)
     events = None if interactions is None else _from_native(nw, interactions, "interactions")
     column_mapping = _columns.as_mapping(mapping)
+    spark = _spark_like(nw, frame)
+    back: dict[str, str] = {}
+    if spark:  # Spark reads a dot in a column name as a struct's field: give such columns plain names
+        frame, back = _dotless(nw, frame)
+        if events is not None:
+            events, _ = _dotless(nw, events)
     lead_schema = frame.collect_schema()
     event_schema = None if events is None else events.collect_schema()
-    columns = _columns.resolve(column_mapping, list(lead_schema), None if event_schema is None else list(event_schema))
+    columns = _columns.resolve(
+        column_mapping,
+        [back.get(c, c) for c in lead_schema],
+        None if events is None else [_original(c) for c in events.to_native().columns],
+    )
+    if spark:
+        columns = attrs.evolve(
+            columns,
+            id=_plain(columns.id),
+            fields={k: _plain(v) for k, v in columns.fields.items()},
+            interactions={k: _plain(v) for k, v in columns.interactions.items()},
+        )
     categories = _categories(columns, lead_schema)
     properties = tuple(
         k for k, c in columns.interactions.items()
@@ -148,6 +166,7 @@ def score_frame(
     names = {path: f"__lk_f{i}" for i, path in enumerate(categories)}
     names |= {name: f"__lk_o_{name}" for name, _ in plan.outputs}
     names |= {r: f"__lk_o_{r}" for r in plan.results}
+    names |= {p: f"__lk_p{i}" for i, p in enumerate(properties)}
     prepared = _prepare_leads(nw, frame, columns, categories, names, lazy=lazy)
     prepared_events = None if events is None else _prepare_events(nw, events, columns, properties)
     if validate if validate is not None else not lazy:
@@ -156,12 +175,41 @@ def score_frame(
         f"score_{s.name}": s.frame_expr(_field_reader(nw, names, columns), as_of=moment)  # type: ignore[attr-defined]
         for s in plan.hooks
     }
-    scored = _narwhals.run_plan(plan, prepared, prepared_events, names, hooks)
-    if not lazy:
-        scored = scored.sort(_ROW)
-    original = list(lead_schema)
-    result = scored.select(*original, *(nw.col(names[r]).alias(r) for r in plan.results))
-    return result.to_native()
+    results = [nw.col(names[r]).alias(r) for r in plan.results]
+    if lazy:
+        scored = _narwhals.run_plan(plan, prepared, prepared_events, names, hooks)
+        native = scored.select(*lead_schema, *results).to_native()
+        if spark and back:
+            native = native.toDF(*(back.get(name, name) for name in native.columns))
+        return native
+    # Eager: score only the internal columns, then put the results beside the rows, in their order.
+    internal = prepared.select(_ROW, _ID, *(nw.col(names[p]) for p in categories))
+    scored = _narwhals.run_plan(plan, internal, prepared_events, names, hooks).sort(_ROW).select(*results)
+    return nw.concat([frame, scored], how="horizontal").to_native()
+
+
+def _spark_like(nw: Any, frame: Any) -> bool:
+    """Whether ``frame`` runs on Spark or SQLFrame (dotted names and time zones behave differently there)."""
+    return frame.implementation in (
+        nw.Implementation.PYSPARK, nw.Implementation.PYSPARK_CONNECT, nw.Implementation.SQLFRAME
+    )
+
+
+def _plain(name: str) -> str:
+    return name.replace(".", "__lk_dot__")
+
+
+def _dotless(nw: Any, frame: Any) -> tuple[Any, dict[str, str]]:
+    """``frame`` with every dotted column renamed (natively, so the dot is read literally); new -> old names."""
+    native = frame.to_native()
+    back = {_plain(name): name for name in native.columns if "." in name}
+    if not back:
+        return frame, back
+    return nw.from_native(native.toDF(*map(_plain, native.columns))), back
+
+
+def _original(name: str) -> str:
+    return name.replace("__lk_dot__", ".")
 
 
 def _from_native(nw: Any, native: Any, table: str) -> Any:
@@ -226,9 +274,7 @@ def _prepare_events(nw: Any, events: Any, columns: Any, properties: tuple[str, .
     fields = columns.interactions
     at = fields["at"]
     dtype = events.collect_schema()[at]
-    spark = events.implementation in (
-        nw.Implementation.PYSPARK, nw.Implementation.PYSPARK_CONNECT, nw.Implementation.SQLFRAME
-    )
+    spark = _spark_like(nw, events)
     if not isinstance(dtype, nw.Datetime):
         raise ValidationError.at(("interactions", at), "timestamps (a datetime column)", f"a column of {dtype}")
     if dtype.time_zone is None and not spark:
@@ -249,7 +295,7 @@ def _prepare_events(nw: Any, events: Any, columns: Any, properties: tuple[str, .
     ]
     if "channel" in fields:
         selected.append(nw.col(fields["channel"]).cast(nw.String()).str.strip_chars().str.to_lowercase().alias("channel"))
-    selected += [nw.col(fields[p]).alias(p) for p in properties]
+    selected += [nw.col(fields[p]).cast(nw.String()).alias(f"__lk_p{i}") for i, p in enumerate(properties)]
     return events.select(*selected)
 
 

@@ -122,10 +122,10 @@ def epoch_us(frame: Any, column: str, name: str) -> Any:
     return frame.with_columns((nw.col(column) - nw.lit(_EPOCH)).dt.total_microseconds().cast(nw.Int64()).alias(name))
 
 
-def _counts(plan: Plan, interactions: Any) -> Any:
+def _counts(plan: Plan, interactions: Any, names: Mapping[str, str]) -> Any:
     nw = _nw()
     indicators = [
-        nw.when(to_expr(node, {})).then(nw.lit(1, dtype=nw.Int64())).otherwise(nw.lit(0, dtype=nw.Int64())).alias(name)
+        nw.when(to_expr(node, names)).then(nw.lit(1, dtype=nw.Int64())).otherwise(nw.lit(0, dtype=nw.Int64())).alias(name)
         for name, node in plan.counts
     ]
     return interactions.select(nw.col(_ID), *indicators).group_by(_ID).agg(
@@ -211,7 +211,7 @@ def run_plan(
         pyarrow = interactions.implementation is nw.Implementation.PYARROW
         aggregates = []
         if plan.counts:
-            aggregates.append(_counts(plan, interactions))
+            aggregates.append(_counts(plan, interactions, names))
         aggregates += [_engagement(e, interactions, pyarrow=pyarrow) for e in plan.engagements]
         for aggregate in aggregates:
             frame = frame.join(aggregate, on=_ID, how="left")

@@ -213,7 +213,7 @@ class _Compiler:
             return and_(present, fn("contains", fn("lower", node), arg=needle))
         # matches
         text = fn("slice", fn("strip", node), arg=MAX_MATCH_LENGTH)
-        return and_(present, fn("regex", text, arg="(?i)" + non_capturing(value))) if category == "text" else FALSE
+        return and_(present, fn("regex", text, arg=_insensitive(non_capturing(value)))) if category == "text" else FALSE
 
     def member(self, values: Sequence[Any], node: Node, category: Category) -> Node:
         if category == "text":
@@ -376,6 +376,14 @@ def non_capturing(pattern: str) -> str:
         out.append("(?:" if c == "(" and not pattern.startswith("(?", i) else c)
         i += 1
     return "".join(out)
+
+
+def _insensitive(pattern: str) -> str:
+    """``pattern`` made case-insensitive by an inline flag, merged with its own leading flags."""
+    flags = re.match(r"\(\?([a-zA-Z]+)\)", pattern)
+    if flags:
+        return f"(?i{flags[1]})" + pattern[flags.end() :]
+    return "(?i)" + pattern
 
 
 def _class_end(pattern: str, i: int) -> int:
