@@ -133,7 +133,7 @@ def _counts(plan: Plan, interactions: Any, names: Mapping[str, str]) -> Any:
     )
 
 
-def _engagement(plan: EngagementPlan, interactions: Any, *, pyarrow: bool) -> Any:
+def _engagement(plan: EngagementPlan, interactions: Any, *, pyarrow: bool, dask: bool) -> Any:
     """The decayed sum per lead, frequency limits applied per fixed period (see `Frequency`)."""
     nw = _nw()
     kinds = [s[0] for s in plan.signals]
@@ -161,6 +161,23 @@ def _engagement(plan: EngagementPlan, interactions: Any, *, pyarrow: bool) -> An
         events = events.with_columns(m.cum_sum().over(order_by=order).alias("__lk_g"))
         start = (nw.col("__lk_g") - m).min().over(_ID, "kind", "__lk_p")
         events = events.with_columns((nw.col("__lk_g") - m - start).alias("__lk_before"))
+    elif dask:  # no ordered windows there: count, for each time, the earlier ones of its period (limited kinds only)
+        keys = [_ID, "kind", "__lk_p"]
+        limited = [k for k, _, _, limit, _ in plan.signals if limit is not None]
+        other = events.filter(kind.is_in(limited)).select(
+            *keys, nw.col("us").alias("__lk_us2"), nw.col("__lk_m").alias("__lk_m2")
+        )
+        earlier = (
+            events.filter(kind.is_in(limited))
+            .select(*keys, "us")
+            .join(other, on=keys, how="inner")
+            .filter(nw.col("__lk_us2") < nw.col("us"))
+            .group_by(*keys, "us")
+            .agg(nw.col("__lk_m2").sum().alias("__lk_before"))
+        )
+        events = events.join(earlier, on=[*keys, "us"], how="left").with_columns(
+            nw.col("__lk_before").fill_null(0).cast(nw.Float64())
+        )
     else:
         before = m.cum_sum().over(_ID, "kind", "__lk_p", order_by="us") - m
         events = events.with_columns(before.alias("__lk_before"))
@@ -212,7 +229,8 @@ def run_plan(
         aggregates = []
         if plan.counts:
             aggregates.append(_counts(plan, interactions, names))
-        aggregates += [_engagement(e, interactions, pyarrow=pyarrow) for e in plan.engagements]
+        dask = interactions.implementation is nw.Implementation.DASK
+        aggregates += [_engagement(e, interactions, pyarrow=pyarrow, dask=dask) for e in plan.engagements]
         for aggregate in aggregates:
             frame = frame.join(aggregate, on=_ID, how="left")
         frame = frame.with_columns(
