@@ -126,6 +126,7 @@ class _Compiler:
         self.read: dict[str, None] = {}
         self.counts: dict[Node, str] = {}
         self.missing: list[str] = []
+        self.matches: list[tuple[str, Node]] = []
 
     # --- reading fields ---------------------------------------------------------------------------
 
@@ -266,7 +267,11 @@ class _Compiler:
     def persona_fit(self, scorer: PersonaFitScorer) -> Node:
         if not scorer._counted:
             return Lit(100.0)
-        matches = [self.dimension(scorer, dim) for dim, _ in scorer._counted]
+        matches: list[Node] = []
+        for dim, _ in scorer._counted:  # each match computed once, as a column the sum's tree reads
+            name = f"__lk_m{len(self.matches)}"
+            self.matches.append((name, self.dimension(scorer, dim)))
+            matches.append(Col(name))
         points = [p for _, p in scorer._counted]
         return _subset_sums(matches, points, 0, [])
 
@@ -468,6 +473,7 @@ def compile_plan(
             fit_values.append(weighted)
         elif side == "engagement":
             engagement_values.append(weighted)
+    outputs[:0] = c.matches
     fit, engagement, total = Col("fit"), Col("engagement"), Col("total")
     grade = _level(fit, model.grades, GRADES)
     band = _level(engagement, model.bands, _BANDS)
