@@ -33,6 +33,7 @@ from leadkit.datasets import (
     sample_leads_path,
 )
 from leadkit.errors import (
+    CompileError,
     ConfigError,
     LeadkitError,
     MissingExtraError,
@@ -55,6 +56,7 @@ from leadkit.model import (
 )
 
 if TYPE_CHECKING:
+    from leadkit.frames import FrameScorer, lead_tables, score_frame, to_sql
     from leadkit.learn import (
         Attribution,
         Calibration,
@@ -202,6 +204,7 @@ __all__ = [
     "ColumnMapping",
     "Company",
     "Comparison",
+    "CompileError",
     "Condition",
     "ConfigError",
     "Conflict",
@@ -218,6 +221,7 @@ __all__ = [
     "Evaluation",
     "FieldCondition",
     "FieldTable",
+    "FrameScorer",
     "Frequency",
     "Funnel",
     "GainsRow",
@@ -294,6 +298,7 @@ __all__ = [
     "is_contactable",
     "is_valid_email",
     "is_valid_phone",
+    "lead_tables",
     "load_bank_marketing",
     "load_mapping",
     "load_model",
@@ -312,16 +317,18 @@ __all__ = [
     "register_scorer",
     "roc_auc",
     "sample_leads_path",
+    "score_frame",
     "score_many",
     "scorer_types",
     "suggest_persona",
     "time_in_stage",
     "time_split",
+    "to_sql",
     "write_leads",
 ]
 
 
-_LAZY_PACKAGES = ("leadkit.scoring", "leadkit.stages", "leadkit.learn", "leadkit.mapping")
+_LAZY_PACKAGES = ("leadkit.scoring", "leadkit.stages", "leadkit.learn", "leadkit.mapping", "leadkit.frames")
 """Where public names not bound at import live, looked up in this order by their ``__all__``."""
 
 

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import attrs
 
 __all__ = [
+    "CompileError",
     "ConfigError",
     "LeadkitError",
     "MissingExtraError",
@@ -251,6 +252,15 @@ class NotFittedError(LeadkitError, ValueError, AttributeError):
     """A fitted scorer was used before ``fit``: call ``scorer.fit(leads, outcomes)`` and use what it returns.
 
     Also a ``ValueError`` and an ``AttributeError``, as scikit-learn's is.
+    """
+
+
+class CompileError(LeadkitError, TypeError):
+    """A scorer cannot run on a dataframe or in SQL.
+
+    The message names the scorer and says what would make it compile: the
+    ``frame_expr`` hook (see `leadkit.frames.FrameScorer`), or, on eager
+    frames, ``allow_python_fallback=True``.
     """
 
 

@@ -12,14 +12,15 @@ gives for each lead (see the "Scale out" guide for the exact guarantees).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-import attrs
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
-from leadkit.errors import MissingExtraError, Problem, ValidationError, describe
+import attrs
+
+from leadkit.errors import MissingExtraError, Problem, ValidationError
 from leadkit.frames._columns import NEED_NOTE
-from leadkit.frames._plan import CompileError, Schema, compile_plan, result_columns
+from leadkit.frames._plan import Schema, compile_plan, result_columns
 from leadkit.scoring.base import Scorer, check_as_of
 from leadkit.scoring.qualify import ScoringModel
 
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 
     from leadkit.mapping import ColumnMapping
 
-__all__ = ["CompileError", "FrameScorer", "result_columns", "score_frame", "to_sql"]
+__all__ = ["FrameScorer", "lead_tables", "result_columns", "score_frame", "to_sql"]
 
 _ID = "__lk_id"
 _ROW = "__lk_row"
@@ -53,7 +54,8 @@ def _require() -> Any:
     try:
         import narwhals.stable.v2 as nw
     except ImportError as exc:  # pragma: no cover - the test extra installs it
-        raise MissingExtraError("scoring dataframes", "frames", "narwhals") from exc
+        feature = "scoring dataframes"
+        raise MissingExtraError(feature, "frames", "narwhals") from exc
     return nw
 
 
@@ -128,7 +130,7 @@ def score_frame(
     columns = _columns.resolve(
         column_mapping,
         [back.get(c, c) for c in lead_schema],
-        None if events is None else [_original(c) for c in events.to_native().columns],
+        None if event_schema is None else [_original(c) for c in event_schema],
     )
     if spark:
         columns = attrs.evolve(
@@ -139,7 +141,8 @@ def score_frame(
         )
     categories = _categories(columns, lead_schema)
     properties = tuple(
-        k for k, c in columns.interactions.items()
+        k
+        for k, c in columns.interactions.items()
         if k.startswith("properties.") and event_schema is not None and _columns.category_of(event_schema[c]) == "text"
     )
     schema = Schema(
@@ -191,7 +194,9 @@ def score_frame(
 def _spark_like(nw: Any, frame: Any) -> bool:
     """Whether ``frame`` runs on Spark or SQLFrame (dotted names and time zones behave differently there)."""
     return frame.implementation in (
-        nw.Implementation.PYSPARK, nw.Implementation.PYSPARK_CONNECT, nw.Implementation.SQLFRAME
+        nw.Implementation.PYSPARK,
+        nw.Implementation.PYSPARK_CONNECT,
+        nw.Implementation.SQLFRAME,
     )
 
 
@@ -217,7 +222,8 @@ def _from_native(nw: Any, native: Any, table: str) -> Any:
         frame = nw.from_native(native)
     except TypeError:
         raise ValidationError.at(
-            (table,), "a dataframe narwhals supports (pandas, polars, pyarrow, DuckDB, Dask, PySpark, SQLFrame)",
+            (table,),
+            "a dataframe narwhals supports (pandas, polars, pyarrow, DuckDB, Dask, PySpark, SQLFrame)",
             type(native).__name__,
         ) from None
     if isinstance(frame, nw.Series):
@@ -243,13 +249,17 @@ def _categories(columns: Any, schema: Any) -> dict[str, Any]:
         else:
             categories[path] = found
     for path, value in columns.defaults.items():
-        categories[path] = "bool" if isinstance(value, bool) else "number" if isinstance(value, (int, float)) else "text"
+        categories[path] = (
+            "bool" if isinstance(value, bool) else "number" if isinstance(value, (int, float)) else "text"
+        )
     if problems:
         raise ValidationError(problems)
     return categories
 
 
-def _prepare_leads(nw: Any, frame: Any, columns: Any, categories: dict[str, Any], names: dict[str, str], *, lazy: bool) -> Any:
+def _prepare_leads(
+    nw: Any, frame: Any, columns: Any, categories: dict[str, Any], names: dict[str, str], *, lazy: bool
+) -> Any:
     if not lazy:
         frame = frame.with_row_index(_ROW)
     exprs = [nw.col(columns.id).cast(nw.String()).str.strip_chars().alias(_ID)]
@@ -294,7 +304,9 @@ def _prepare_events(nw: Any, events: Any, columns: Any, properties: tuple[str, .
         (nw.col("us").cast(nw.Float64()) / nw.lit(1_000_000.0, dtype=nw.Float64())).alias("sec"),
     ]
     if "channel" in fields:
-        selected.append(nw.col(fields["channel"]).cast(nw.String()).str.strip_chars().str.to_lowercase().alias("channel"))
+        selected.append(
+            nw.col(fields["channel"]).cast(nw.String()).str.strip_chars().str.to_lowercase().alias("channel")
+        )
     selected += [nw.col(fields[p]).cast(nw.String()).alias(f"__lk_p{i}") for i, p in enumerate(properties)]
     return events.select(*selected)
 
@@ -317,14 +329,14 @@ def _first(nw: Any, frame: Any, condition: Any, *show: str) -> tuple[Any, ...] |
     return tuple(rows[0]) if rows else None
 
 
-def _validate(
+def _validate(  # noqa: PLR0917 - private, called once
     nw: Any, leads: Any, events: Any | None, columns: Any, categories: dict[str, Any], names: dict[str, str]
 ) -> None:
     """The row checks of `score_frame`: the first offending row of each kind, as a `ValidationError`."""
     eager = _ROW in leads.collect_schema()
     where = _ROW if eager else _ID
 
-    def check(table: str, frame: Any, bad: Any, column: str, shown: str, expected: str) -> None:
+    def check(table: str, frame: Any, bad: Any, column: str, shown: str, expected: str) -> None:  # noqa: PLR0917
         found = _first(nw, frame, bad, where if table == "leads" else _ID, shown)
         if found is not None:
             place = (f"at row {found[0]}" if eager else f"on lead {found[0]!r}") if table == "leads" else None
@@ -334,7 +346,7 @@ def _validate(
 
     blank = nw.col(_ID).is_null() | (nw.col(_ID) == "")
     check("leads", leads, blank, columns.id, _ID, "an id on every row")
-    repeated = nw.col(_ID).is_duplicated() if eager else nw.len().over(_ID) > 1
+    repeated = ~nw.col(_ID).is_first_distinct() if eager else nw.len().over(_ID) > 1
     check("leads", leads, repeated, columns.id, _ID, "a different id on every row")
     for path, category in categories.items():
         if path in columns.defaults:
@@ -353,7 +365,9 @@ def _validate(
     missing_id = nw.col(_ID).is_null() | (nw.col(_ID) == "")
     found = _first(nw, events, missing_id, "kind")
     if found is not None:
-        raise ValidationError.at(("interactions", fields["lead_id"]), "a lead id on every interaction", reason="missing")
+        raise ValidationError.at(
+            ("interactions", fields["lead_id"]), "a lead id on every interaction", reason="missing"
+        )
     check("interactions", events, nw.col("kind").is_null() | (nw.col("kind") == ""), fields["kind"], "kind", "a kind")
     check("interactions", events, nw.col("us").is_null(), fields["at"], "us", "a timestamp on every interaction")
     known = leads.select(nw.col(_ID).alias("__lk_known")).unique()
@@ -365,15 +379,54 @@ def _validate(
         )
 
 
-def to_sql(model: ScoringModel | Scorer, *, dialect: str, as_of: datetime, **options: Any) -> str:
-    """The model as one SQL query (see `leadkit.frames._sql.to_sql`)."""
+def to_sql(
+    model: ScoringModel | Scorer,
+    *,
+    dialect: str,
+    as_of: datetime,
+    leads: str = "leads",
+    interactions: str | None = "interactions",
+    columns: Mapping[str, str] | None = None,
+    interaction_columns: Mapping[str, str] | None = None,
+    attributes: Mapping[str, Literal["text", "number", "bool"]] | None = None,
+    properties: Sequence[str] = (),
+    pretty: bool = True,
+) -> str:
+    """The model as one SQL query for a warehouse: one row per lead, the `score_frame` result columns.
+
+    The query is built as a syntax tree with sqlglot (the optional extra
+    ``sql``) and written in ``dialect``: ``duckdb``, ``postgres``, ``sqlite``,
+    ``spark`` or ``databricks``. It reads the table ``leads`` (columns named
+    by field path, or as ``columns`` maps field path -> column) and, unless
+    ``interactions`` is None, the long table ``interactions`` (``lead_id``,
+    ``kind``, ``at``, ``channel``, the text columns ``properties.<key>`` named
+    in ``properties``; renamed by ``interaction_columns``). ``at`` is a
+    timestamp with time zone, except on SQLite, which has none: there it
+    holds POSIX seconds (a number). Custom fields the model reads are listed
+    in ``attributes`` with their type (``text``, ``number`` or ``bool``).
+
+    SQLite has no regular expressions of its own: register a ``REGEXP``
+    function on the connection (the guide shows the three lines).
+
+    Raises:
+        ConfigError: an unknown dialect, field path or attribute type.
+        CompileError: a scorer of the model cannot be written as SQL (custom
+            scorers' ``frame_expr`` hooks give dataframe expressions, not SQL).
+    """
     from leadkit.frames._sql import to_sql as _to_sql
 
-    return _to_sql(_as_model(model), dialect=dialect, as_of=check_as_of(as_of), **options)
-
-
-del TYPE_CHECKING
-_ = describe
+    return _to_sql(
+        _as_model(model),
+        dialect=dialect,
+        as_of=check_as_of(as_of),
+        leads=leads,
+        interactions=interactions,
+        columns=columns,
+        interaction_columns=interaction_columns,
+        attributes=attributes,
+        properties=properties,
+        pretty=pretty,
+    )
 
 
 def lead_tables(leads: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

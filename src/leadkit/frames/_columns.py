@@ -59,7 +59,7 @@ def _unknown(column: str, table: str, available: list[str]) -> Problem:
     )
 
 
-def resolve(
+def resolve(  # noqa: PLR0912 - one branch per section of a mapping
     mapping: ColumnMapping | None, lead_columns: list[str], interaction_columns: list[str] | None
 ) -> Columns:
     """The columns to read; every problem at once, as a `ValidationError` naming the columns."""
@@ -120,9 +120,11 @@ def _by_name(lead_columns: list[str], interaction_columns: list[str] | None) -> 
     }
     interactions: dict[str, str] = {}
     if interaction_columns is not None:
-        for required in ("lead_id", "kind", "at"):
-            if required not in interaction_columns:
-                problems.append(_unknown(required, "interactions", interaction_columns))
+        problems += [
+            _unknown(required, "interactions", interaction_columns)
+            for required in ("lead_id", "kind", "at")
+            if required not in interaction_columns
+        ]
         interactions = {
             c: c for c in interaction_columns if c in _INTERACTION_FIELDS[:4] or c.startswith("properties.")
         }
@@ -143,7 +145,9 @@ def as_mapping(value: object) -> ColumnMapping | None:
         return ColumnMapping.from_dict(value)
     if isinstance(value, (str, os.PathLike)):
         return load_mapping(value)
-    raise ConfigError.at(("mapping",), "a ColumnMapping, a mapping of column -> field path, or a YAML file's path", value)
+    raise ConfigError.at(
+        ("mapping",), "a ColumnMapping, a mapping of column -> field path, or a YAML file's path", value
+    )
 
 
 def expected_category(path: str) -> Category | None:
@@ -153,4 +157,3 @@ def expected_category(path: str) -> Category | None:
     if path.startswith("attributes."):
         return None
     return "text"
-

@@ -31,7 +31,7 @@ def _nw() -> Any:
     return nw
 
 
-def to_expr(node: Node, names: Mapping[str, str]) -> nw.Expr:
+def to_expr(node: Node, names: Mapping[str, str]) -> nw.Expr:  # noqa: PLR0911 - one return per kind of node
     """The narwhals expression of ``node``; ``names`` renames columns (field path -> internal name)."""
     nw = _nw()
     if isinstance(node, Col):
@@ -125,11 +125,16 @@ def epoch_us(frame: Any, column: str, name: str) -> Any:
 def _counts(plan: Plan, interactions: Any, names: Mapping[str, str]) -> Any:
     nw = _nw()
     indicators = [
-        nw.when(to_expr(node, names)).then(nw.lit(1, dtype=nw.Int64())).otherwise(nw.lit(0, dtype=nw.Int64())).alias(name)
+        nw.when(to_expr(node, names))
+        .then(nw.lit(1, dtype=nw.Int64()))
+        .otherwise(nw.lit(0, dtype=nw.Int64()))
+        .alias(name)
         for name, node in plan.counts
     ]
-    return interactions.select(nw.col(_ID), *indicators).group_by(_ID).agg(
-        *(nw.col(name).sum() for name, _ in plan.counts)
+    return (
+        interactions.select(nw.col(_ID), *indicators)
+        .group_by(_ID)
+        .agg(*(nw.col(name).sum() for name, _ in plan.counts))
     )
 
 

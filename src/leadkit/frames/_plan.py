@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 import attrs
 
-from leadkit.errors import LeadkitError
+from leadkit.errors import CompileError
 from leadkit.frames._ir import FALSE, TRUE, Col, Lit, Node, add, and_, compare, fn, not_, or_, when
 from leadkit.model import CriterionStatus
 from leadkit.scoring.base import Scorer
@@ -39,7 +39,7 @@ from leadkit.scoring.conditions import (
     Not,
 )
 from leadkit.scoring.engagement import PERIOD_ANCHOR, EngagementScorer
-from leadkit.scoring.fit import FIT_DIMENSIONS, BestPersonaFitScorer, PersonaFitScorer
+from leadkit.scoring.fit import BestPersonaFitScorer, PersonaFitScorer
 from leadkit.scoring.qualify import _BANDS, GRADES, ScoringModel
 from leadkit.scoring.rules import RuleScorer
 
@@ -52,15 +52,6 @@ _STATUSES = tuple(s.value for s in CriterionStatus)
 _WORD = "0-9A-Za-z_"
 _LN2 = math.log(2.0)
 _EPOCH_ANCHOR_US = (PERIOD_ANCHOR - datetime(1970, 1, 1, tzinfo=PERIOD_ANCHOR.tzinfo)) // timedelta(microseconds=1)
-
-
-class CompileError(LeadkitError, TypeError):
-    """A scorer cannot run on a dataframe or in SQL.
-
-    The message names the scorer and says what would make it compile: the
-    ``frame_expr`` hook (see `leadkit.frames.FrameScorer`), or, on eager
-    frames, ``allow_python_fallback=True``.
-    """
 
 
 @attrs.frozen
@@ -171,7 +162,8 @@ class _Compiler:
             return or_(*(self.condition(c) for c in condition.conditions))
         if isinstance(condition, Not):
             return not_(self.condition(condition.condition))
-        raise CompileError(f"the condition {condition!r} is not one leadkit can compile")
+        message = f"the condition {condition!r} is not one leadkit can compile"
+        raise CompileError(message)
 
     def status(self, node: Node, category: Category | None) -> Node:
         """A checklist status: the column's text when it is a status, else ``unknown``."""
@@ -192,7 +184,9 @@ class _Compiler:
             return present if (c.op == "exists") == c.value else not_(present)
         return self.compare_values(c.op, c.value, node, category, present)
 
-    def compare_values(self, op: str, value: Any, node: Node, category: Category | None, present: Node) -> Node:
+    def compare_values(  # noqa: PLR0911 - one return per operator
+        self, op: str, value: Any, node: Node, category: Category | None, present: Node
+    ) -> Node:
         if category is None or present == FALSE:
             return FALSE
         if op in ("eq", "ne", "in", "not_in"):
@@ -223,7 +217,9 @@ class _Compiler:
         if category == "bool":
             flags = {v for v in values if isinstance(v, bool)}
             return or_(*(compare("eq", node, Lit(flag)) for flag in sorted(flags)))
-        numbers = tuple(dict.fromkeys(float(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)))
+        numbers = tuple(
+            dict.fromkeys(float(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool))
+        )
         return or_(*(compare("eq", node, Lit(v)) for v in numbers))
 
     def interaction_condition(self, c: InteractionCondition) -> Node:
@@ -275,7 +271,7 @@ class _Compiler:
         points = [p for _, p in scorer._counted]
         return _subset_sums(matches, points, 0, [])
 
-    def dimension(self, scorer: PersonaFitScorer, dim: str) -> Node:
+    def dimension(self, scorer: PersonaFitScorer, dim: str) -> Node:  # noqa: PLR0911, PLR0912 - one branch per dimension
         p = scorer.persona
         if dim == "industry":
             node, category = self.field("company.industry")
@@ -406,7 +402,7 @@ def _keywords(words: Sequence[str]) -> str:
     return rf"(?i)(?:^|[^{_WORD}])(?:{'|'.join(map(re.escape, ordered))})(?:[^{_WORD}]|$)"
 
 
-def compile_plan(
+def compile_plan(  # noqa: PLR0912, PLR0915 - one branch per kind of scorer
     model: ScoringModel,
     schema: Schema,
     *,
@@ -447,7 +443,10 @@ def compile_plan(
             outputs.extend(zip(names, fits, strict=True))
             value = fn("greatest", *(Col(n) for n in names)) if len(names) > 1 else Col(names[0])
             matched = when(
-                [(compare("eq", Col(n), Col(column)), Lit(s.persona.name)) for n, s in zip(names, scorer._scorers)],
+                [
+                    (compare("eq", Col(n), Col(column)), Lit(s.persona.name))
+                    for n, s in zip(names, scorer._scorers, strict=True)
+                ],
                 Lit(scorer._scorers[-1].persona.name),
             )
         elif hook(scorer):
@@ -457,12 +456,13 @@ def compile_plan(
             python.append(scorer)
             value = Col(column)
         else:
-            raise CompileError(
+            message = (
                 f"the scorer {scorer.name!r} ({type(scorer).__module__}.{type(scorer).__qualname__}) cannot be "
                 "compiled: give its class a frame_expr(field, *, as_of) method returning a narwhals expression "
                 "(see leadkit.frames.FrameScorer), or pass allow_python_fallback=True to score it row by row "
                 "on an eager frame"
             )
+            raise CompileError(message)
         if not (isinstance(value, Col) and value.name == column):
             outputs.append((column, value))
         if matched is not None and side == "fit" and persona == Lit(None):
@@ -478,7 +478,10 @@ def compile_plan(
     grade = _level(fit, model.grades, GRADES)
     band = _level(engagement, model.bands, _BANDS)
     hot, warm = model.temperature
-    temperature = when([(compare("ge", engagement, Lit(hot)), Lit("hot")), (compare("ge", engagement, Lit(warm)), Lit("warm"))], Lit("cold"))
+    temperature = when(
+        [(compare("ge", engagement, Lit(hot)), Lit("hot")), (compare("ge", engagement, Lit(warm)), Lit("warm"))],
+        Lit("cold"),
+    )
     outputs += [
         ("fit", add(fit_values)),
         ("engagement", add(engagement_values)),
@@ -519,4 +522,3 @@ def period_expr(us: Node, window_us: int) -> Node:
 def decay_expr(sec: Node, now: float, half_life: float) -> Node:
     """``2 ** (-(now - sec) / half_life)`` as ``exp`` (``2 ** x`` is not portable SQL)."""
     return fn("exp", fn("mul", fn("sub", sec, Lit(now)), Lit(_LN2 / half_life)))
-

@@ -13,7 +13,7 @@ from typing import Any
 
 from leadkit.errors import ConfigError, Problem, suggest
 from leadkit.frames._ir import Col, Fn, Lit, Node
-from leadkit.frames._plan import Category, EngagementPlan, Plan, Schema, compile_plan, decay_expr, period_expr
+from leadkit.frames._plan import Category, EngagementPlan, Schema, compile_plan, decay_expr, period_expr
 from leadkit.scoring.qualify import ScoringModel
 
 __all__ = ["DIALECTS", "to_sql"]
@@ -30,7 +30,8 @@ def _sqlglot() -> Any:
     except ImportError as exc:  # pragma: no cover - the test extra installs it
         from leadkit.errors import MissingExtraError
 
-        raise MissingExtraError("writing SQL", "sql", "sqlglot") from exc
+        feature = "writing SQL"
+        raise MissingExtraError(feature, "sql", "sqlglot") from exc
     return sqlglot
 
 
@@ -53,8 +54,8 @@ class _Writer:
             return exp.Null()
         if isinstance(value, bool):
             return exp.true() if value else exp.false()
-        if isinstance(value, float):
-            return exp.Literal.number(repr(value))
+        if isinstance(value, float):  # text cast to a double: no engine reads it as a fixed-point decimal
+            return exp.Cast(this=exp.Literal.string(repr(value)), to=exp.DataType.build("double"))
         if isinstance(value, int):
             return exp.Literal.number(str(value))
         return exp.Literal.string(value)
@@ -74,14 +75,21 @@ class _Writer:
                 result = kind(this=result, expression=exp.Paren(this=item))
             return exp.Paren(this=result)
         binary = {
-            "eq": exp.EQ, "ne": exp.NEQ, "lt": exp.LT, "le": exp.LTE, "gt": exp.GT, "ge": exp.GTE,
-            "sub": exp.Sub, "mul": exp.Mul, "div": exp.Div,
+            "eq": exp.EQ,
+            "ne": exp.NEQ,
+            "lt": exp.LT,
+            "le": exp.LTE,
+            "gt": exp.GT,
+            "ge": exp.GTE,
+            "sub": exp.Sub,
+            "mul": exp.Mul,
+            "div": exp.Div,
         }
         if op in binary:
             return exp.Paren(this=binary[op](this=a[0], expression=a[1]))
         return self.function(node, a)
 
-    def function(self, node: Fn, a: list[Any]) -> Any:
+    def function(self, node: Fn, a: list[Any]) -> Any:  # noqa: PLR0911, PLR0912 - one return per operation
         exp = self.exp
         op = node.op
         if op == "not":
@@ -146,12 +154,16 @@ def to_sql(
     sqlglot = _sqlglot()
     exp = sqlglot.exp
     if dialect not in DIALECTS:
-        raise ConfigError.at(("dialect",), "one of " + ", ".join(DIALECTS), dialect, reason="unknown" + suggest(dialect, DIALECTS))
+        raise ConfigError.at(
+            ("dialect",), "one of " + ", ".join(DIALECTS), dialect, reason="unknown" + suggest(dialect, DIALECTS)
+        )
     fields, problems = _fields(attributes or {})
     columns = dict(columns or {})
     for path in columns:
         if path != "id" and path not in fields:
-            problems.append(Problem(("columns", path), "a lead field path (attributes.<key> listed in attributes)", path))
+            problems.append(
+                Problem(("columns", path), "a lead field path (attributes.<key> listed in attributes)", path)
+            )
     if problems:
         raise ConfigError(problems)
     events = dict(interaction_columns or {})
@@ -178,13 +190,19 @@ def to_sql(
     if interactions is not None:
         ctes.append(("__lk_events", _events(w, raw, interactions, events, schema)))
         if plan.counts:
-            counts = exp.select(
-                w.col(_ID),
-                *(
-                    exp.Sum(this=exp.Case(ifs=[exp.If(this=w.node(node), true=w.lit(1))], default=w.lit(0))).as_(name)
-                    for name, node in plan.counts
-                ),
-            ).from_("__lk_events").group_by(w.col(_ID))
+            counts = (
+                exp.select(
+                    w.col(_ID),
+                    *(
+                        exp.Sum(this=exp.Case(ifs=[exp.If(this=w.node(node), true=w.lit(1))], default=w.lit(0))).as_(
+                            name
+                        )
+                        for name, node in plan.counts
+                    ),
+                )
+                .from_("__lk_events")
+                .group_by(w.col(_ID))
+            )
             ctes.append(("__lk_counts", counts))
             joined.append("__lk_counts")
         for engagement in plan.engagements:
@@ -257,14 +275,25 @@ def _engagement(w: _Writer, plan: EngagementPlan) -> list[tuple[str, Any]]:
         return exp.Case(ifs=ifs, default=otherwise)
 
     kinds = [s[0] for s in plan.signals]
-    period = by_kind([(k, w.node(period_expr(Col("us"), p))) for k, _, _, _, p in plan.signals if p is not None], w.lit(0.0))
+    period = by_kind(
+        [(k, w.node(period_expr(Col("us"), p))) for k, _, _, _, p in plan.signals if p is not None], w.lit(0.0)
+    )
     grouped = (
         exp.select(
-            w.col(_ID), kind, period.as_("__lk_p"), w.col("us"), exp.Min(this=w.col("sec")).as_("sec"),
+            w.col(_ID),
+            kind,
+            period.as_("__lk_p"),
+            w.col("us"),
+            exp.Min(this=w.col("sec")).as_("sec"),
             exp.Count(this=exp.Star()).as_("__lk_m"),
         )
         .from_("__lk_events")
-        .where(exp.and_(exp.In(this=w.col("kind"), expressions=[w.lit(k) for k in kinds]), exp.LTE(this=w.col("sec"), expression=w.lit(plan.now))))
+        .where(
+            exp.and_(
+                exp.In(this=w.col("kind"), expressions=[w.lit(k) for k in kinds]),
+                exp.LTE(this=w.col("sec"), expression=w.lit(plan.now)),
+            )
+        )
         .group_by(w.col(_ID), w.col("kind"), exp.column("__lk_p", quoted=True), w.col("us"))
     )
     window = exp.Window(
@@ -274,7 +303,9 @@ def _engagement(w: _Writer, plan: EngagementPlan) -> list[tuple[str, Any]]:
         spec=exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING", end="CURRENT ROW"),
     )
     m = exp.Cast(this=w.col("__lk_m"), to=exp.DataType.build("double"))
-    before = exp.select(exp.Star(), exp.Sub(this=window, expression=m.copy()).as_("__lk_before")).from_(f"{plan.column}_g")
+    before = exp.select(exp.Star(), exp.Sub(this=window, expression=m.copy()).as_("__lk_before")).from_(
+        f"{plan.column}_g"
+    )
     limits = [(k, w.lit(float(limit))) for k, _, _, limit, _ in plan.signals if limit is not None]
     unlimited = [w.lit(k) for k, _, _, limit, _ in plan.signals if limit is None]
     room = exp.Paren(this=exp.Sub(this=by_kind(limits, w.lit(0.0)), expression=w.col("__lk_before")))
@@ -287,10 +318,15 @@ def _engagement(w: _Writer, plan: EngagementPlan) -> list[tuple[str, Any]]:
         default=w.lit(0.0),
     )
     worth = by_kind(
-        [(k, exp.Mul(this=w.node(decay_expr(Col("sec"), plan.now, h)), expression=w.lit(p))) for k, p, h, _, _ in plan.signals],
+        [
+            (k, exp.Mul(this=w.node(decay_expr(Col("sec"), plan.now, h)), expression=w.lit(p)))
+            for k, p, h, _, _ in plan.signals
+        ],
         w.lit(0.0),
     )
-    total = exp.select(w.col(_ID), exp.Sum(this=exp.Mul(this=counted, expression=worth)).as_(plan.column)).from_(
-        f"{plan.column}_b"
-    ).group_by(w.col(_ID))
+    total = (
+        exp.select(w.col(_ID), exp.Sum(this=exp.Mul(this=counted, expression=worth)).as_(plan.column))
+        .from_(f"{plan.column}_b")
+        .group_by(w.col(_ID))
+    )
     return [(f"{plan.column}_g", grouped), (f"{plan.column}_b", before), (plan.column, total)]

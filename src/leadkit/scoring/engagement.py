@@ -150,7 +150,6 @@ PERIOD_ANCHOR = datetime(1970, 1, 5, tzinfo=timezone.utc)
 """Where frequency periods are counted from: a Monday, at midnight UTC."""
 
 
-
 def _period(at: datetime, window: timedelta | None) -> int:
     """The index of the frequency period holding ``at`` (exact: datetime arithmetic)."""
     return 0 if window is None else (at - PERIOD_ANCHOR) // window

@@ -1,0 +1,589 @@
+"""score_frame and to_sql: the object path's results on every engine, lazy in lazy out, clear errors."""
+
+from __future__ import annotations
+
+import math
+import re
+import shutil
+import sqlite3
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import duckdb
+import narwhals.stable.v2 as nw
+import pandas as pd
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import leadkit
+from leadkit import (
+    BANT,
+    BANTScorer,
+    Company,
+    Contact,
+    EngagementScorer,
+    Frequency,
+    Interaction,
+    Lead,
+    Persona,
+    PersonaFitScorer,
+    Rule,
+    RuleScorer,
+    ScoringModel,
+    Signal,
+)
+from leadkit.errors import CompileError, ConfigError, ValidationError
+from leadkit.frames import lead_tables, result_columns, score_frame, to_sql
+from leadkit.scoring.conditions import AllOf, AnyOf, FieldCondition, InteractionCondition, Not
+
+AS_OF = datetime(2026, 11, 1, tzinfo=timezone.utc)
+DAY = timedelta(days=1)
+
+LEAD_SCHEMA: dict[str, Any] = {
+    "id": pl.String,
+    "source": pl.String,
+    "contact.title": pl.String,
+    "contact.email": pl.String,
+    "company.industry": pl.String,
+    "company.employees": pl.Float64,
+    "company.country": pl.String,
+    "bant.budget": pl.String,
+    "bant.authority": pl.String,
+    "bant.need": pl.String,
+    "bant.timeline": pl.String,
+    "bant.need.note": pl.String,
+    "attributes.plan": pl.String,
+    "attributes.visits": pl.Float64,
+    "attributes.vip": pl.Boolean,
+}
+EVENT_SCHEMA: dict[str, Any] = {
+    "lead_id": pl.String,
+    "kind": pl.String,
+    "at": pl.Datetime("us", "UTC"),
+    "channel": pl.String,
+    "properties.title": pl.String,
+}
+ATTRIBUTES: dict[str, Any] = {"plan": "text", "visits": "number", "vip": "bool"}
+
+
+def tables(leads: list[Lead]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The leads as polars tables with a fixed schema (every engine's frames are made from them)."""
+    rows, events = lead_tables(leads)
+    lead_frame = pl.DataFrame([{k: r.get(k) for k in LEAD_SCHEMA} for r in rows], schema=LEAD_SCHEMA)
+    event_rows = [{k: e.get(k) for k in EVENT_SCHEMA} for e in events]
+    return lead_frame, pl.DataFrame(event_rows, schema=EVENT_SCHEMA)
+
+
+def records(out: Any) -> list[dict[str, Any]]:
+    if isinstance(out, pl.LazyFrame):
+        out = out.collect()
+    if isinstance(out, duckdb.DuckDBPyRelation):
+        out = out.pl()
+    return nw.from_native(out).to_polars().to_dicts()
+
+
+ENGINES: dict[str, Callable[[pl.DataFrame], Any]] = {
+    "polars": lambda f: f,
+    "polars-lazy": lambda f: f.lazy(),
+    "pandas": lambda f: f.to_pandas(),
+    "pyarrow": lambda f: f.to_arrow(),
+    "duckdb": lambda f: duckdb.from_arrow(f.to_arrow()),
+}
+
+
+def assert_same(model: ScoringModel, leads: list[Lead], rows: list[dict[str, Any]], *, exact_rules: bool) -> None:
+    """Each row carries what ``model.qualify`` says of its lead (rules exactly, decay within 1e-9)."""
+    expected = {q.lead_id: q for q in model.qualify_many(leads, as_of=AS_OF)}
+    assert sorted(r["id"] for r in rows) == sorted(expected)
+    for row in rows:
+        q = expected[row["id"]]
+        for name, score in q.scores.items():
+            got = row[f"score_{name}"]
+            if exact_rules and isinstance(model.scorers[0], RuleScorer) and name == "rules":
+                assert got == score.value, (row["id"], name)
+            assert math.isclose(got, score.value, rel_tol=1e-9, abs_tol=1e-9), (row["id"], name, got, score.value)
+        for name in ("fit", "engagement", "total"):
+            assert math.isclose(row[name], getattr(q, name), rel_tol=1e-9, abs_tol=1e-9), (row["id"], name)
+        assert (row["grade"], row["band"], row["rating"], row["temperature"]) == (
+            q.grade,
+            q.band,
+            q.rating,
+            str(q.temperature),
+        ), row["id"]
+        assert (bool(row["mql"]), bool(row["sales_ready"]), row["persona"]) == (q.mql, q.sales_ready, q.persona)
+        for name, assessment in q.checklists.items():
+            assert bool(row[f"{name}_qualified"]) == assessment.qualified
+
+
+# --- the equivalence property -------------------------------------------------------------------
+
+_WORDS = ["Head", "of", "data", "engineer", "lead", "Analyst", "sales", "python", "cloud", "VP"]
+_TEXT = st.lists(st.sampled_from(_WORDS), min_size=1, max_size=3).map(" ".join)
+_KINDS = ["demo_request", "pricing_view", "email_open", "webinar", "chat"]
+_CHANNELS = ["web", "email", "event"]
+_STATUS = st.sampled_from(["yes", "no", "partial", "unknown"])
+
+
+@st.composite
+def frame_leads(draw: st.DrawFn) -> list[Lead]:
+    count = draw(st.integers(1, 6))
+    leads = []
+    for i in range(count):
+        events = draw(
+            st.lists(
+                st.builds(
+                    lambda kind, seconds, channel, title: Interaction(
+                        kind=kind,
+                        at=AS_OF + timedelta(seconds=seconds),
+                        channel=channel,
+                        properties={"title": title} if title else {},
+                    ),
+                    st.sampled_from(_KINDS),
+                    st.integers(-60 * 86_400, 2 * 86_400) | st.sampled_from([0, -86_400, -7 * 86_400]),
+                    st.none() | st.sampled_from(_CHANNELS),
+                    st.none() | _TEXT,
+                ),
+                max_size=8,
+            )
+        )
+        attributes = {
+            k: v
+            for k, v in {
+                "plan": draw(st.none() | st.sampled_from(["pro", "Free", " team "])),
+                "visits": draw(st.none() | st.integers(0, 50) | st.floats(0, 50, allow_nan=False)),
+                "vip": draw(st.none() | st.booleans()),
+            }.items()
+            if v is not None
+        }
+        leads.append(
+            Lead(
+                id=f"L{i}",
+                created_at=AS_OF - 100 * DAY,
+                source=draw(st.none() | st.sampled_from(["web", "event", "bought_list"])),
+                contact=Contact(
+                    title=draw(st.none() | _TEXT),
+                    email=draw(st.none() | st.sampled_from(["a@example.com", "b@corp.io"])),
+                ),
+                company=Company(
+                    industry=draw(st.none() | st.sampled_from(["Software", "Banking", "retail"])),
+                    employees=draw(st.none() | st.integers(0, 5000)),
+                    country=draw(st.none() | st.sampled_from(["DE", "US", "IN"])),
+                ),
+                bant=BANT(
+                    budget=draw(_STATUS),
+                    authority=draw(_STATUS),
+                    need=leadkit.Criterion(draw(_STATUS), note=draw(st.none() | _TEXT)),
+                    timeline=draw(_STATUS),
+                ),
+                attributes=attributes,
+                interactions=events,
+            )
+        )
+    return leads
+
+
+_PATHS = ["source", "contact.title", "contact.email", "company.industry", "company.employees", "company.country"]
+_PATHS += ["bant.need", "attributes.plan", "attributes.visits", "attributes.vip"]
+_VALUES = st.sampled_from(["web", "pro", "software", "DE", "yes", "Head of data", 10, 200.5, True, False])
+
+
+@st.composite
+def field_conditions(draw: st.DrawFn) -> FieldCondition:
+    path = draw(st.sampled_from(_PATHS))
+    op = draw(st.sampled_from(leadkit.OPERATORS))
+    if path.startswith("bant.") and op in ("eq", "ne", "in", "not_in", "contains"):
+        value: Any = draw(_STATUS) if op not in ("in", "not_in") else draw(st.lists(_STATUS, min_size=1, max_size=2))
+    elif op in ("eq", "ne", "contains"):
+        value = draw(_VALUES)
+    elif op in ("in", "not_in"):
+        value = draw(st.lists(_VALUES, min_size=1, max_size=3))
+    elif op in ("gt", "gte", "lt", "lte"):
+        value = draw(st.sampled_from([0, 10, 25.5, 200, 1000]))
+    elif op == "between":
+        value = sorted(draw(st.lists(st.sampled_from([0, 10, 200, 1000]), min_size=2, max_size=2)))
+    elif op == "matches":
+        value = draw(st.sampled_from([r"^head", r"\b(lead|vp)\b", r"data$", r"[0-9]", r"(?s)a.a", "example[.]com$"]))
+    else:
+        value = draw(st.booleans())
+    return FieldCondition(path, op, value)
+
+
+_INTERACTION_CONDITIONS = st.builds(
+    InteractionCondition,
+    kinds=st.lists(st.sampled_from(_KINDS), min_size=1, max_size=2, unique=True),
+    at_least=st.integers(1, 3),
+    within=st.none() | st.sampled_from([DAY, 7 * DAY, timedelta(hours=36)]),
+    channel=st.none() | st.sampled_from(_CHANNELS),
+)
+_CONDITIONS = st.recursive(
+    field_conditions() | _INTERACTION_CONDITIONS,
+    lambda inner: (
+        st.lists(inner, min_size=1, max_size=3).map(AllOf)
+        | st.lists(inner, min_size=1, max_size=3).map(AnyOf)
+        | inner.map(Not)
+    ),
+    max_leaves=4,
+)
+_FREQUENCIES = st.sampled_from(
+    [Frequency.every(), Frequency.once(), Frequency.at_most(2, within=DAY), Frequency.at_most(1, within=7 * DAY)]
+)
+
+
+@st.composite
+def frame_models(draw: st.DrawFn) -> ScoringModel:
+    rules = draw(
+        st.lists(
+            st.builds(
+                Rule,
+                name=st.sampled_from("abcdefgh"),
+                when=_CONDITIONS,
+                points=st.integers(-40, 40).map(lambda p: p / 4),  # quarters: sums are exact
+            ),
+            max_size=5,
+            unique_by=lambda r: r.name,
+        )
+    )
+    signals = draw(
+        st.dictionaries(
+            st.sampled_from(_KINDS),
+            st.builds(
+                Signal,
+                points=st.integers(-20, 60),
+                half_life=st.none() | st.sampled_from([DAY, 14 * DAY, timedelta(hours=30)]),
+                frequency=_FREQUENCIES,
+            ),
+            min_size=1,
+        )
+    )
+    persona = Persona(
+        name="P",
+        industries=draw(st.lists(st.sampled_from(["Software", "Banking"]), max_size=2)),
+        titles=draw(st.lists(st.sampled_from(["head", "engineer", "vp"]), max_size=2)),
+        min_employees=draw(st.none() | st.sampled_from([10, 200])),
+        countries=draw(st.lists(st.sampled_from(["DE", "US"]), max_size=2)),
+        channels=draw(st.lists(st.sampled_from(_CHANNELS), max_size=2)),
+        pain_points=draw(st.lists(st.sampled_from(["python", "cloud", "sales"]), max_size=2)),
+    )
+    scorers = [
+        RuleScorer(rules=rules, floor=draw(st.none() | st.just(0.0))),
+        EngagementScorer(signals=signals, cap=draw(st.none() | st.just(80.0))),
+        BANTScorer(),
+        PersonaFitScorer(persona),
+    ]
+    return ScoringModel(
+        scorers=scorers,
+        weights={"fit": draw(st.sampled_from([0.5, 1.0, 2.0])), "bant": 0.25},
+        fit=["fit", "rules"],
+        engagement=["engagement"],
+        mql_total=draw(st.sampled_from([20, 60, 120])),
+        hand_raiser_window=draw(st.none() | st.just(7 * DAY)),
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(model=frame_models(), leads=frame_leads())
+def test_every_engine_and_sql_give_the_object_paths_results(model: ScoringModel, leads: list[Lead]) -> None:
+    """Generated models and leads: polars, pandas and DuckDB frames, and the SQL on DuckDB and SQLite."""
+    lead_frame, event_frame = tables(leads)
+    for engine in ("polars", "pandas", "duckdb"):
+        make = ENGINES[engine]
+        out = score_frame(model, make(lead_frame), interactions=make(event_frame), as_of=AS_OF)
+        assert_same(model, leads, records(out), exact_rules=True)
+    for rows in (run_duckdb_sql(model, lead_frame, event_frame), run_sqlite_sql(model, lead_frame, event_frame)):
+        assert_same(model, leads, rows, exact_rules=True)
+
+
+def run_duckdb_sql(model: ScoringModel, lead_frame: pl.DataFrame, event_frame: pl.DataFrame) -> list[dict[str, Any]]:
+    sql = to_sql(model, dialect="duckdb", as_of=AS_OF, attributes=ATTRIBUTES, properties=["title"])
+    con = duckdb.connect()
+    con.register("leads", lead_frame.to_arrow())
+    con.register("interactions", event_frame.to_arrow())
+    cursor = con.execute(sql)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def run_sqlite_sql(model: ScoringModel, lead_frame: pl.DataFrame, event_frame: pl.DataFrame) -> list[dict[str, Any]]:
+    sql = to_sql(model, dialect="sqlite", as_of=AS_OF, attributes=ATTRIBUTES, properties=["title"])
+    db = sqlite3.connect(":memory:")
+    db.create_function("REGEXP", 2, lambda p, s: s is not None and re.search(p, s) is not None, deterministic=True)
+    columns = ", ".join(f'"{c}"' for c in LEAD_SCHEMA)
+    db.execute(f"CREATE TABLE leads ({columns})")
+    db.executemany(f"INSERT INTO leads VALUES ({', '.join('?' * len(LEAD_SCHEMA))})", lead_frame.rows())
+    db.execute('CREATE TABLE interactions (lead_id, kind, at, channel, "properties.title")')
+    seconds = event_frame.with_columns(pl.col("at").dt.epoch("us") / 1_000_000)
+    db.executemany("INSERT INTO interactions VALUES (?, ?, ?, ?, ?)", seconds.rows())
+    cursor = db.execute(sql)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+# --- the default model on the sample leads, on every engine --------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sample() -> tuple[ScoringModel, list[Lead], pl.DataFrame, pl.DataFrame]:
+    leads = list(leadkit.load_sample_leads().leads)
+    rows, events = lead_tables(leads)
+    lead_frame = pl.DataFrame(rows, infer_schema_length=None)
+    lead_frame = lead_frame.select(c for c in lead_frame.columns if lead_frame[c].dtype != pl.Null)
+    event_frame = pl.DataFrame(events, infer_schema_length=None).with_columns(pl.col("at").dt.convert_time_zone("UTC"))
+    return leadkit.default_model(), leads, lead_frame, event_frame
+
+
+@pytest.mark.parametrize("engine", list(ENGINES))
+def test_default_model_on_the_sample_leads(engine: str, sample: Any) -> None:
+    model, leads, lead_frame, event_frame = sample
+    make = ENGINES[engine]
+    out = score_frame(model, make(lead_frame), interactions=make(event_frame), as_of=AS_OF)
+    assert_same(model, leads, records(out), exact_rules=True)
+
+
+def test_eager_in_eager_out_in_row_order(sample: Any) -> None:
+    """Eager frames come back eager, rows in their order, the input's columns first."""
+    model, _, lead_frame, event_frame = sample
+    shuffled = lead_frame.sample(fraction=1.0, shuffle=True, seed=1).to_pandas()
+    shuffled.index = [f"row{i}" for i in range(len(shuffled))]
+    out = score_frame(model, shuffled, interactions=event_frame.to_pandas(), as_of=AS_OF)
+    assert isinstance(out, pd.DataFrame)
+    assert list(out["id"]) == list(shuffled["id"])
+    assert list(out.columns) == [*shuffled.columns, *result_columns(model)]
+    assert out["total"].notna().all()
+
+
+def test_lazy_in_lazy_out_nothing_collected(sample: Any) -> None:
+    """A lazy frame comes back lazy, and nothing runs until the user collects."""
+    model, leads, lead_frame, event_frame = sample
+
+    def boom(series: pl.Series) -> pl.Series:
+        raise AssertionError("collected before the user asked")
+
+    trap = lead_frame.lazy().with_columns(pl.col("source").map_batches(boom, return_dtype=pl.String))
+    out = score_frame(model, trap, interactions=event_frame.lazy(), as_of=AS_OF)
+    assert isinstance(out, pl.LazyFrame)
+    fine = score_frame(model, lead_frame.lazy(), interactions=event_frame.lazy(), as_of=AS_OF)
+    assert_same(model, leads, fine.collect().to_dicts(), exact_rules=True)
+
+
+def test_duckdb_relation_stays_a_relation(sample: Any) -> None:
+    model, _, lead_frame, event_frame = sample
+    con = duckdb.connect()
+    out = score_frame(
+        model, con.from_arrow(lead_frame.to_arrow()), interactions=con.from_arrow(event_frame.to_arrow()), as_of=AS_OF
+    )
+    assert isinstance(out, duckdb.DuckDBPyRelation)
+
+
+# --- mappings, custom scorers --------------------------------------------------------------------
+
+
+def test_a_mapping_names_your_columns() -> None:
+    """A column mapping (the read_csv format) maps your names; defaults fill fields no column gives."""
+    model = ScoringModel(
+        scorers=[
+            RuleScorer(
+                rules=[
+                    Rule(name="big", when={"field": "company.employees", "gte": 200}, points=10),
+                    Rule(name="event", when={"field": "source", "eq": "event"}, points=5),
+                    Rule(name="pro", when={"field": "attributes.Plan", "eq": "pro"}, points=1),
+                ]
+            )
+        ]
+    )
+    frame = pl.DataFrame({"Lead": ["a", "b"], "Staff": [500, 20], "Plan": ["pro", "free"]})
+    mapping = {
+        "version": 1,
+        "leads": {
+            "columns": {"Lead": "id", "Staff": "company.employees"},
+            "rest": "attributes",
+            "defaults": {"source": "event", "created_at": "2026-01-01T00:00:00+00:00"},
+        },
+    }
+    out = score_frame(model, frame, as_of=AS_OF, mapping=mapping)
+    assert out["score_rules"].to_list() == [16.0, 5.0]
+    assert out.columns[:3] == ["Lead", "Staff", "Plan"]
+
+
+class DoubleEmployees:
+    """A custom scorer with a frame hook."""
+
+    name = "double"
+
+    def score(self, lead: Lead, *, as_of: datetime) -> leadkit.Score:
+        value = 2.0 * (lead.company.employees or 0)
+        return leadkit.Score(self.name, [leadkit.Contribution("x2", value, "double.x2", "twice the head count")])
+
+    def frame_expr(self, field: Callable[[str], Any], *, as_of: datetime) -> Any:
+        return field("company.employees").fill_null(0) * 2.0
+
+
+class NoHook:
+    name = "nohook"
+
+    def score(self, lead: Lead, *, as_of: datetime) -> leadkit.Score:
+        return leadkit.Score(self.name, [])
+
+
+def test_custom_scorers_compile_through_their_hook_or_are_refused() -> None:
+    frame = pl.DataFrame({"id": ["a", "b"], "company.employees": [3.0, None]})
+    out = score_frame(ScoringModel(scorers=[DoubleEmployees()]), frame, as_of=AS_OF)
+    assert out["score_double"].to_list() == [6.0, 0.0]
+    with pytest.raises(CompileError, match=r"'nohook' \(.*NoHook\) cannot be compiled: give its class a frame_expr"):
+        score_frame(ScoringModel(scorers=[NoHook()]), frame, as_of=AS_OF)
+
+
+# --- bad input -----------------------------------------------------------------------------------
+
+_MODEL = ScoringModel(
+    scorers=[
+        RuleScorer(rules=[Rule(name="big", when={"field": "company.employees", "gte": 200}, points=10)]),
+        EngagementScorer(),
+        BANTScorer(),
+    ]
+)
+
+
+def _leads(**columns: Any) -> pl.DataFrame:
+    base: dict[str, Any] = {"id": ["a", "b"], "company.employees": [1.0, 2.0], "bant.need": ["yes", "no"]}
+    base |= {"bant.budget": [None, None], "bant.authority": [None, None], "bant.timeline": [None, None]}
+    return pl.DataFrame(
+        base | columns, schema_overrides={f"bant.{c}": pl.String for c in ("budget", "authority", "timeline")}
+    )
+
+
+def _events(**columns: Any) -> pl.DataFrame:
+    at = [AS_OF - DAY, AS_OF - 2 * DAY]
+    base = {"lead_id": ["a", "b"], "kind": ["webinar", "chat"], "at": pl.Series(at, dtype=pl.Datetime("us", "UTC"))}
+    return pl.DataFrame(base | columns)
+
+
+@pytest.mark.parametrize(
+    ("leads", "events", "match"),
+    [
+        (_leads(id=["a", "a"]), None, r"leads\.id.*at row 1.*a different id on every row.*'a'"),
+        (_leads(id=["a", None]), None, r"leads\.id.*at row 1.*an id on every row"),
+        (_leads(**{"company.employees": ["1", "2"]}), None, r"company\.employees.*numbers.*String"),
+        (_leads(**{"bant.need": ["yes", "maybe"]}), None, r"bant\.need.*at row 1.*a status.*'maybe'"),
+        (_leads(**{"company.employees": [1.0, math.inf]}), None, r"company\.employees.*at row 1.*finite"),
+        (_leads(), _events(lead_id=["a", "zz"]), r"interactions\.lead_id.*unknown lead.*'zz'"),
+        (_leads(), _events(at=[datetime(2026, 1, 1), datetime(2026, 1, 2)]), r"interactions\.at.*naive timestamps"),
+        (_leads(), _events(at=["2026-01-01", "x"]), r"interactions\.at.*timestamps"),
+        (_leads(), pl.DataFrame({"lead_id": ["a"], "kind": ["chat"]}), r"interactions\.at.*no such column"),
+        (_leads(total=[1, 2]), None, r"leads\.total.*name taken"),
+        (pl.DataFrame({"ident": ["a"]}), None, r"leads\.id.*no such column"),
+    ],
+)
+def test_bad_frames_get_clear_errors(leads: pl.DataFrame, events: pl.DataFrame | None, match: str) -> None:
+    with pytest.raises(ValidationError, match=match):
+        score_frame(_MODEL, leads, interactions=events, as_of=AS_OF)
+
+
+def test_missing_fields_are_an_error_unless_asked_to_be_null() -> None:
+    frame = pl.DataFrame({"id": ["a"]})
+    with pytest.raises(ValidationError, match=r"company\.employees.*missing_fields='null'"):
+        score_frame(_MODEL, frame, as_of=AS_OF)
+    out = score_frame(_MODEL, frame, as_of=AS_OF, missing_fields="null")
+    assert out["score_rules"].to_list() == [0.0]
+
+
+def test_a_mapped_column_that_is_not_there() -> None:
+    with pytest.raises(ValidationError, match=r"leads\.Staf.*no such column.*did you mean 'Staff'"):
+        score_frame(
+            _MODEL,
+            pl.DataFrame({"id": ["a"], "Staff": [1], "Created": ["2026-01-01"]}),
+            as_of=AS_OF,
+            mapping={"id": "id", "Staf": "company.employees", "Created": "created_at"},
+        )
+
+
+def test_naive_timestamps_with_a_mapping_time_zone() -> None:
+    events = _events(at=[datetime(2026, 10, 31), datetime(2026, 10, 30)])
+    mapping = {
+        "version": 1,
+        "timezone": "UTC",
+        "leads": {
+            "columns": {"id": "id", "company.employees": "company.employees", "bant.need": "bant.need"},
+            "rest": "ignore",
+            "defaults": {"created_at": "2026-01-01T00:00:00+00:00"},
+        },
+        "interactions": {"columns": {"lead_id": "lead_id", "kind": "kind", "at": "at"}},
+    }
+    out = score_frame(_MODEL, _leads(), interactions=events, as_of=AS_OF, mapping=mapping, missing_fields="null")
+    assert out["score_engagement"][0] == pytest.approx(20 * 2 ** (-1 / 45))
+
+
+def test_not_a_frame() -> None:
+    with pytest.raises(ValidationError, match="a dataframe narwhals supports"):
+        score_frame(_MODEL, [{"id": "a"}], as_of=AS_OF)
+    with pytest.raises(ValidationError, match="as_of"):
+        score_frame(_MODEL, _leads(), as_of=datetime(2026, 1, 1))  # noqa: DTZ001 - naive on purpose
+
+
+def test_to_sql_refuses_what_it_cannot_write() -> None:
+    with pytest.raises(ConfigError, match=r"dialect.*did you mean 'duckdb'"):
+        to_sql(_MODEL, dialect="duckbd", as_of=AS_OF)
+    with pytest.raises(ConfigError, match=r"attributes\.plan.*text, number or bool"):
+        to_sql(_MODEL, dialect="duckdb", as_of=AS_OF, attributes={"plan": "json"})  # type: ignore[dict-item]
+    with pytest.raises(CompileError):
+        to_sql(ScoringModel(scorers=[DoubleEmployees()]), dialect="duckdb", as_of=AS_OF)
+
+
+@pytest.mark.parametrize("dialect", ["duckdb", "postgres", "sqlite", "spark", "databricks"])
+def test_to_sql_writes_every_dialect(dialect: str) -> None:
+    sql = to_sql(leadkit.default_model(), dialect=dialect, as_of=AS_OF, attributes={"graduation_year": "number"})
+    assert sql.lstrip().upper().startswith("WITH")
+    assert '"score_fit"' in sql or "`score_fit`" in sql
+
+
+# --- SQLFrame and Spark ----------------------------------------------------------------------------
+
+
+@pytest.mark.filterwarnings("ignore:pandas only supports SQLAlchemy:UserWarning")
+def test_sqlframe_without_a_jvm(sample: Any) -> None:
+    from sqlframe.duckdb import DuckDBSession
+
+    model, leads, lead_frame, event_frame = sample
+    con = duckdb.connect()
+    con.register("leads_in", lead_frame.to_arrow())
+    con.register("events_in", event_frame.to_arrow())
+    con.execute("CREATE TABLE leads AS SELECT * FROM leads_in")
+    con.execute("CREATE TABLE interactions AS SELECT * FROM events_in")
+    session = DuckDBSession(conn=con)
+    out = score_frame(model, session.table("leads"), interactions=session.table("interactions"), as_of=AS_OF)
+    assert_same(model, leads, out.toPandas().to_dict("records"), exact_rules=True)
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[Any]:
+    if shutil.which("java") is None:
+        pytest.skip("no Java runtime: PySpark needs one (.ci/run installs OpenJDK 17 when java is missing)")
+    from pyspark.sql import SparkSession
+
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("leadkit-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.codegen.wholeStage", "false")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+def test_pyspark_local(spark: Any, sample: Any) -> None:
+    model, leads, lead_frame, event_frame = sample
+    out = score_frame(
+        model,
+        spark.createDataFrame(lead_frame.to_arrow()),
+        interactions=spark.createDataFrame(event_frame.to_arrow()),
+        as_of=AS_OF,
+    )
+    assert type(out).__module__.startswith("pyspark")
+    rows = [row.asDict() for row in out.collect()]
+    assert_same(model, leads, rows, exact_rules=True)
