@@ -359,7 +359,8 @@ def test_lazy_in_lazy_out_nothing_collected(sample: Any) -> None:
     model, leads, lead_frame, event_frame = sample
 
     def boom(series: pl.Series) -> pl.Series:
-        raise AssertionError("collected before the user asked")
+        msg = "collected before the user asked"
+        raise AssertionError(msg)
 
     trap = lead_frame.lazy().with_columns(pl.col("source").map_batches(boom, return_dtype=pl.String))
     out = score_frame(model, trap, interactions=event_frame.lazy(), as_of=AS_OF)
@@ -519,7 +520,7 @@ def test_not_a_frame() -> None:
     with pytest.raises(ValidationError, match="a dataframe narwhals supports"):
         score_frame(_MODEL, [{"id": "a"}], as_of=AS_OF)
     with pytest.raises(ValidationError, match="as_of"):
-        score_frame(_MODEL, _leads(), as_of=datetime(2026, 1, 1))  # noqa: DTZ001 - naive on purpose
+        score_frame(_MODEL, _leads(), as_of=datetime(2026, 1, 1))
 
 
 def test_to_sql_refuses_what_it_cannot_write() -> None:

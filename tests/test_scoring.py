@@ -183,7 +183,7 @@ class TestEngagementExamples:
     def test_periods_are_anchored_on_a_monday(self) -> None:
         """Periods count from Monday 5 January 1970, UTC."""
         assert PERIOD_ANCHOR.weekday() == 0
-        assert PERIOD_ANCHOR == datetime(1970, 1, 5, tzinfo=timezone.utc)
+        assert datetime(1970, 1, 5, tzinfo=timezone.utc) == PERIOD_ANCHOR
 
     def test_floor_keeps_negative_signals_from_burying(self) -> None:
         """By default the total never goes below 0, and the floor is a visible contribution."""

@@ -11,13 +11,10 @@ import importlib
 import math
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from leadkit.frames._ir import Col, Fn, Lit, Node
 from leadkit.frames._plan import EngagementPlan, Plan, decay_expr, period_expr
-
-if TYPE_CHECKING:
-    import narwhals.stable.v2 as nw
 
 __all__ = ["run_plan"]
 
@@ -31,7 +28,7 @@ def _nw() -> Any:
     return nw
 
 
-def to_expr(node: Node, names: Mapping[str, str]) -> nw.Expr:  # noqa: PLR0911 - one return per kind of node
+def to_expr(node: Node, names: Mapping[str, str]) -> Any:  # noqa: PLR0911 - one return per kind of node
     """The narwhals expression of ``node``; ``names`` renames columns (field path -> internal name)."""
     nw = _nw()
     if isinstance(node, Col):

@@ -428,9 +428,9 @@ def compile_plan(  # noqa: PLR0912, PLR0915 - one branch per kind of scorer
         if isinstance(scorer, RuleScorer):
             value = c.rules(scorer)
         elif isinstance(scorer, EngagementScorer):
-            value, plan = c.engagement(scorer, index)
-            if plan is not None:
-                engagements.append(plan)
+            value, decayed = c.engagement(scorer, index)
+            if decayed is not None:
+                engagements.append(decayed)
         elif isinstance(scorer, ChecklistScorer):
             value, qualified = c.checklist(scorer)
             outputs.append((f"{scorer.name}_qualified", qualified))

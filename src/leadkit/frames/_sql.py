@@ -228,7 +228,8 @@ def to_sql(
     ).from_(previous)
     for name, cte in ctes:
         final = final.with_(name, as_=cte)
-    return final.sql(dialect=dialect, pretty=pretty, identify=True)
+    sql: str = final.sql(dialect=dialect, pretty=pretty, identify=True)
+    return sql
 
 
 def _fields(attributes: Mapping[str, Category]) -> tuple[dict[str, Category], list[Problem]]:
