@@ -283,7 +283,7 @@ def frame_models(draw: st.DrawFn) -> ScoringModel:
     )
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(model=frame_models(), leads=frame_leads())
 def test_every_engine_and_sql_give_the_object_paths_results(model: ScoringModel, leads: list[Lead]) -> None:
     """Generated models and leads: polars, pandas and DuckDB frames, and the SQL on DuckDB and SQLite."""
