@@ -20,7 +20,7 @@ import attrs
 
 from leadkit.errors import MissingExtraError, Problem, ValidationError
 from leadkit.frames._columns import NEED_NOTE
-from leadkit.frames._plan import Schema, compile_plan, result_columns
+from leadkit.frames._plan import STATUSES, Schema, compile_plan, result_columns
 from leadkit.scoring.base import Scorer, check_as_of
 from leadkit.scoring.qualify import ScoringModel
 
@@ -33,7 +33,6 @@ __all__ = ["FrameScorer", "lead_tables", "result_columns", "score_frame", "to_sq
 
 _ID = "__lk_id"
 _ROW = "__lk_row"
-_STATUSES = ("yes", "no", "partial", "unknown")
 
 
 @runtime_checkable
@@ -175,7 +174,7 @@ def score_frame(
     if validate if validate is not None else not lazy:
         _validate(nw, prepared, prepared_events, columns, categories, names)
     hooks = {
-        f"score_{s.name}": s.frame_expr(_field_reader(nw, names, columns), as_of=moment)  # type: ignore[attr-defined]
+        f"score_{s.name}": s.frame_expr(_field_reader(nw, names), as_of=moment)  # type: ignore[attr-defined]
         for s in plan.hooks
     }
     results = [nw.col(names[r]).alias(r) for r in plan.results]
@@ -311,7 +310,7 @@ def _prepare_events(nw: Any, events: Any, columns: Any, properties: tuple[str, .
     return events.select(*selected)
 
 
-def _field_reader(nw: Any, names: dict[str, str], columns: Any) -> Callable[[str], Any]:
+def _field_reader(nw: Any, names: dict[str, str]) -> Callable[[str], Any]:
     def field(path: str) -> Any:
         if path not in names:
             raise ValidationError.at(("leads", path), "a column for this field", reason="no column")
@@ -339,9 +338,7 @@ def _validate(  # noqa: PLR0917 - private, called once
     def check(table: str, frame: Any, bad: Any, column: str, shown: str, expected: str) -> None:  # noqa: PLR0917
         found = _first(nw, frame, bad, where if table == "leads" else _ID, shown)
         if found is not None:
-            place = (f"at row {found[0]}" if eager else f"on lead {found[0]!r}") if table == "leads" else None
-            if table != "leads":
-                place = f"for lead {found[0]!r}"
+            place = f"at row {found[0]}" if table == "leads" and eager else f"for lead {found[0]!r}"
             raise ValidationError.at((table, column), expected, found[1], reason=place)
 
     blank = nw.col(_ID).is_null() | (nw.col(_ID) == "")
@@ -354,7 +351,7 @@ def _validate(  # noqa: PLR0917 - private, called once
         column = nw.col(names[path])
         if path.startswith("bant.") and path != NEED_NOTE and category == "text":
             norm = column.str.strip_chars().str.to_lowercase()
-            bad = ~column.is_null() & (column.str.strip_chars() != "") & ~norm.is_in(list(_STATUSES))
+            bad = ~column.is_null() & (column.str.strip_chars() != "") & ~norm.is_in(list(STATUSES))
             check("leads", leads, bad, columns.fields[path], names[path], "a status: yes, no, partial or unknown")
         if category == "number":
             bad = ~column.is_null() & (column.abs() == float("inf"))

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from leadkit.frames._ir import Col, Fn, Lit, Node
-from leadkit.frames._plan import EngagementPlan, Plan, decay_expr, period_expr
+from leadkit.frames._plan import EngagementPlan, Plan, decay_expr, layers, period_expr
 
 __all__ = ["run_plan"]
 
@@ -190,27 +190,6 @@ def _engagement(plan: EngagementPlan, interactions: Any, *, pyarrow: bool, dask:
     return events.select(nw.col(_ID), (counted * worth).alias(plan.column)).group_by(_ID).agg(nw.col(plan.column).sum())
 
 
-def _layers(outputs: tuple[tuple[str, Node], ...]) -> list[list[tuple[str, Node]]]:
-    """Outputs grouped so that each only reads outputs of earlier groups."""
-    depth: dict[str, int] = {}
-
-    def refs(node: Node) -> int:
-        if isinstance(node, Col):
-            return depth.get(node.name, -1) + 1 if node.name in depth else 0
-        if isinstance(node, Fn):
-            return max((refs(a) for a in node.args), default=0)
-        return 0
-
-    layers: list[list[tuple[str, Node]]] = []
-    for name, node in outputs:
-        level = refs(node)
-        depth[name] = level
-        while len(layers) <= level:
-            layers.append([])
-        layers[level].append((name, node))
-    return layers
-
-
 def run_plan(
     plan: Plan,
     leads: Any,
@@ -240,6 +219,6 @@ def run_plan(
         )
     if hooks:
         frame = frame.with_columns(*(expr.alias(names.get(name, name)) for name, expr in hooks.items()))
-    for layer in _layers(plan.outputs):
+    for layer in layers(plan.outputs):
         frame = frame.with_columns(*(to_expr(node, names).alias(names.get(name, name)) for name, node in layer))
     return frame

@@ -25,7 +25,7 @@ from typing import Any, Literal
 import attrs
 
 from leadkit.errors import CompileError
-from leadkit.frames._ir import FALSE, TRUE, Col, Lit, Node, add, and_, compare, fn, not_, or_, when
+from leadkit.frames._ir import FALSE, TRUE, Col, Fn, Lit, Node, add, and_, compare, fn, not_, or_, when
 from leadkit.model import CriterionStatus
 from leadkit.scoring.base import Scorer
 from leadkit.scoring.checklist import ChecklistItem, ChecklistScorer
@@ -37,18 +37,20 @@ from leadkit.scoring.conditions import (
     FieldCondition,
     InteractionCondition,
     Not,
+    _skip_class,
 )
 from leadkit.scoring.engagement import PERIOD_ANCHOR, EngagementScorer
 from leadkit.scoring.fit import BestPersonaFitScorer, PersonaFitScorer
 from leadkit.scoring.qualify import _BANDS, GRADES, ScoringModel
 from leadkit.scoring.rules import RuleScorer
 
-__all__ = ["Category", "CompileError", "EngagementPlan", "Plan", "Schema", "compile_plan", "result_columns"]
+__all__ = ["Category", "EngagementPlan", "Plan", "Schema", "compile_plan", "layers", "result_columns"]
 
 Category = Literal["text", "number", "bool"]
 """How a column's values compare: as text, as numbers or as booleans."""
 
-_STATUSES = tuple(s.value for s in CriterionStatus)
+STATUSES = tuple(s.value for s in CriterionStatus)
+"""The criterion statuses, as text."""
 _WORD = "0-9A-Za-z_"
 _LN2 = math.log(2.0)
 _EPOCH_ANCHOR_US = (PERIOD_ANCHOR - datetime(1970, 1, 1, tzinfo=PERIOD_ANCHOR.tzinfo)) // timedelta(microseconds=1)
@@ -170,7 +172,7 @@ class _Compiler:
         if category != "text":
             return Lit("unknown")
         norm = fn("lower", fn("strip", node))
-        return when([(and_(self.present(node, category), fn("is_in", norm, arg=_STATUSES)), norm)], Lit("unknown"))
+        return when([(and_(self.present(node, category), fn("is_in", norm, arg=STATUSES)), norm)], Lit("unknown"))
 
     def field_condition(self, c: FieldCondition) -> Node:
         node, category = self.field(c.path)
@@ -370,7 +372,7 @@ def non_capturing(pattern: str) -> str:
             i += 2
             continue
         if c == "[":
-            end = _class_end(pattern, i)
+            end = _skip_class(pattern, i)
             out.append(pattern[i:end])
             i = end
             continue
@@ -385,15 +387,6 @@ def _insensitive(pattern: str) -> str:
     if flags:
         return f"(?i{flags[1]})" + pattern[flags.end() :]
     return "(?i)" + pattern
-
-
-def _class_end(pattern: str, i: int) -> int:
-    j = i + 1
-    j += pattern[j : j + 1] == "^"
-    j += pattern[j : j + 1] == "]"
-    while j < len(pattern) and pattern[j] != "]":
-        j += 2 if pattern[j] == "\\" else 1
-    return j + 1
 
 
 def _keywords(words: Sequence[str]) -> str:
@@ -522,3 +515,24 @@ def period_expr(us: Node, window_us: int) -> Node:
 def decay_expr(sec: Node, now: float, half_life: float) -> Node:
     """``2 ** (-(now - sec) / half_life)`` as ``exp`` (``2 ** x`` is not portable SQL)."""
     return fn("exp", fn("mul", fn("sub", sec, Lit(now)), Lit(_LN2 / half_life)))
+
+
+def layers(outputs: tuple[tuple[str, Node], ...]) -> list[list[tuple[str, Node]]]:
+    """Outputs grouped so that each only reads outputs of earlier groups."""
+    depth: dict[str, int] = {}
+
+    def refs(node: Node) -> int:
+        if isinstance(node, Col):
+            return depth[node.name] + 1 if node.name in depth else 0
+        if isinstance(node, Fn):
+            return max((refs(a) for a in node.args), default=0)
+        return 0
+
+    layers: list[list[tuple[str, Node]]] = []
+    for name, node in outputs:
+        level = refs(node)
+        depth[name] = level
+        while len(layers) <= level:
+            layers.append([])
+        layers[level].append((name, node))
+    return layers

@@ -13,7 +13,7 @@ from typing import Any
 
 from leadkit.errors import ConfigError, Problem, suggest
 from leadkit.frames._ir import Col, Fn, Lit, Node
-from leadkit.frames._plan import Category, EngagementPlan, Schema, compile_plan, decay_expr, period_expr
+from leadkit.frames._plan import Category, EngagementPlan, Schema, compile_plan, decay_expr, layers, period_expr
 from leadkit.scoring.qualify import ScoringModel
 
 __all__ = ["DIALECTS", "to_sql"]
@@ -217,9 +217,7 @@ def to_sql(
         base = base.join(table, using=[_ID], join_type="left")
     previous = "__lk_base"
     ctes.append((previous, base))
-    from leadkit.frames._narwhals import _layers
-
-    for i, layer in enumerate(_layers(plan.outputs)):
+    for i, layer in enumerate(layers(plan.outputs)):
         step = exp.select(exp.Star(), *(w.node(node).as_(name) for name, node in layer)).from_(previous)
         previous = f"__lk_step{i}"
         ctes.append((previous, step))
