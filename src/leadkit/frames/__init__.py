@@ -118,9 +118,11 @@ def score_frame(
     lazy = not isinstance(frame, nw.DataFrame)
     events = None if interactions is None else _from_native(nw, interactions, "interactions")
     column_mapping = _columns.as_mapping(mapping)
-    spark = _spark_like(nw, frame)
+    # Spark (a struct's field) and DuckDB 1.x (a table's column) read a dot in a column name as a path:
+    # give such columns plain names, natively, and restore them on the way out.
+    dotted = _spark_like(nw, frame) or frame.implementation is nw.Implementation.DUCKDB
     back: dict[str, str] = {}
-    if spark:  # Spark reads a dot in a column name as a struct's field: give such columns plain names
+    if dotted:
         frame, back = _dotless(nw, frame)
         if events is not None:
             events, _ = _dotless(nw, events)
@@ -131,7 +133,7 @@ def score_frame(
         [back.get(c, c) for c in lead_schema],
         None if event_schema is None else [_original(c) for c in event_schema],
     )
-    if spark:
+    if dotted:
         columns = attrs.evolve(
             columns,
             id=_plain(columns.id),
@@ -181,9 +183,7 @@ def score_frame(
     if lazy:
         scored = _narwhals.run_plan(plan, prepared, prepared_events, names, hooks)
         native = scored.select(*lead_schema, *results).to_native()
-        if spark and back:
-            native = native.toDF(*(back.get(name, name) for name in native.columns))
-        return native
+        return _renamed(native, back) if back else native
     # Eager: score only the internal columns, then put the results beside the rows, in their order.
     internal = prepared.select(_ROW, _ID, *(nw.col(names[p]) for p in categories))
     scored = _narwhals.run_plan(plan, internal, prepared_events, names, hooks).sort(_ROW).select(*results)
@@ -209,7 +209,18 @@ def _dotless(nw: Any, frame: Any) -> tuple[Any, dict[str, str]]:
     back = {_plain(name): name for name in native.columns if "." in name}
     if not back:
         return frame, back
-    return nw.from_native(native.toDF(*map(_plain, native.columns))), back
+    return nw.from_native(_renamed(native, {name: _plain(name) for name in native.columns})), back
+
+
+def _renamed(native: Any, names: Mapping[str, str]) -> Any:
+    """A Spark DataFrame or DuckDB relation with its columns renamed by ``names`` (old -> new)."""
+    if hasattr(native, "toDF"):
+        return native.toDF(*(names.get(name, name) for name in native.columns))
+
+    def quoted(name: str) -> str:  # an identifier, never a value: DuckDB's project() reads it literally
+        return '"' + name.replace('"', '""') + '"'
+
+    return native.project(", ".join(f"{quoted(c)} AS {quoted(names.get(c, c))}" for c in native.columns))
 
 
 def _original(name: str) -> str:
