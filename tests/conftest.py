@@ -5,7 +5,9 @@ Profiles, chosen with ``LEADKIT_HYPOTHESIS_PROFILE``:
 * ``ci`` (default): derandomised, 100 examples per property, so every run
   of the suite checks the same cases and a failure reproduces exactly;
 * ``dev``: random, 100 examples, to explore new cases while developing;
-* ``thorough``: random, 10,000 examples per property, for deep runs.
+* ``thorough``: random, 10,000 examples per property, for deep runs;
+* ``floor``: derandomised, 20 examples, for re-running the suite on another
+  Python version, where the point is the interpreter, not more cases.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ settings.register_profile(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
+settings.register_profile("floor", derandomize=True, max_examples=20, deadline=None, print_blob=True)
 settings.load_profile(os.environ.get("LEADKIT_HYPOTHESIS_PROFILE", "ci"))
 
 T0 = datetime(2026, 11, 2, 9, 30, tzinfo=timezone.utc)

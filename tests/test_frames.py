@@ -342,6 +342,37 @@ def test_default_model_on_the_sample_leads(engine: str, sample: Any) -> None:
     assert_same(model, leads, records(out), exact_rules=True)
 
 
+@pytest.mark.parametrize("engine", list(ENGINES))
+def test_frequency_limits_count_interactions_at_the_same_moment_once_each(engine: str) -> None:
+    """Ties in time fill a period's limit one by one, on every engine, as on the object path."""
+    limited = Frequency.at_most(2, within=7 * DAY)
+    model = ScoringModel(
+        scorers=[
+            EngagementScorer(
+                signals={
+                    "demo_request": Signal(points=40, frequency=Frequency.once()),
+                    "pricing_view": Signal(points=10, half_life=3 * DAY, frequency=limited),
+                    "webinar": Signal(points=5),
+                }
+            )
+        ],
+        engagement=["engagement"],
+    )
+    moment, earlier = AS_OF - DAY, AS_OF - 20 * DAY
+    kinds = ["demo_request"] * 3 + ["pricing_view"] * 4 + ["webinar"] * 3
+    times = [moment, moment, earlier, moment, moment, moment, earlier, moment, moment, earlier]
+    busy = Lead(
+        id="busy",
+        created_at=AS_OF - 100 * DAY,
+        interactions=[Interaction(kind=k, at=t) for k, t in zip(kinds, times, strict=True)],
+    )
+    quiet = Lead(id="quiet", created_at=AS_OF - 100 * DAY)
+    lead_frame, event_frame = tables([busy, quiet])
+    make = ENGINES[engine]
+    out = score_frame(model, make(lead_frame), interactions=make(event_frame), as_of=AS_OF)
+    assert_same(model, [busy, quiet], records(out), exact_rules=False)
+
+
 def test_eager_in_eager_out_in_row_order(sample: Any) -> None:
     """Eager frames come back eager, rows in their order, the input's columns first."""
     model, _, lead_frame, event_frame = sample

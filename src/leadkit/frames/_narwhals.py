@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from leadkit.frames._ir import Col, Fn, Lit, Node
-from leadkit.frames._plan import EngagementPlan, Plan, decay_expr, layers, period_expr
+from leadkit.frames._plan import EngagementPlan, Plan, decay_expr, decay_rate, layers, period_expr
 
 __all__ = ["run_plan"]
 
@@ -120,74 +120,90 @@ def epoch_us(frame: Any, column: str, name: str) -> Any:
 
 
 def _counts(plan: Plan, interactions: Any, names: Mapping[str, str]) -> Any:
+    """Per lead, how many interactions meet each counted condition (only rows meeting one are grouped)."""
     nw = _nw()
-    indicators = [
-        nw.when(to_expr(node, names))
-        .then(nw.lit(1, dtype=nw.Int64()))
-        .otherwise(nw.lit(0, dtype=nw.Int64()))
-        .alias(name)
-        for name, node in plan.counts
-    ]
+    conditions = [(name, to_expr(node, names)) for name, node in plan.counts]
+    one, zero = nw.lit(1, dtype=nw.Int64()), nw.lit(0, dtype=nw.Int64())
+    indicators = [nw.when(condition).then(one).otherwise(zero).alias(name) for name, condition in conditions]
     return (
-        interactions.select(nw.col(_ID), *indicators)
+        interactions.filter(nw.any_horizontal(*(c for _, c in conditions), ignore_nulls=True))
+        .select(nw.col(_ID), *indicators)
         .group_by(_ID)
         .agg(*(nw.col(name).sum() for name, _ in plan.counts))
     )
 
 
 def _engagement(plan: EngagementPlan, interactions: Any, *, pyarrow: bool, dask: bool) -> Any:
-    """The decayed sum per lead, frequency limits applied per fixed period (see `Frequency`)."""
-    nw = _nw()
-    kinds = [s[0] for s in plan.signals]
-    kind = nw.col("kind")
+    """The decayed sum per lead, frequency limits applied per fixed period (see `Frequency`).
 
-    def by_kind(values: list[tuple[str, Any]], otherwise: Any) -> Any:
+    Each interaction's signal is found once (its index, ``__lk_k``); its period, limit, points and
+    decay rate are then looked up by number. An interaction counts while fewer than its signal's
+    limit came before it in its period. Interactions at the same time are interchangeable (they are
+    worth the same), so a running count in any order among them gives the same sum.
+    """
+    nw = _nw()
+    f64, i64 = nw.Float64(), nw.Int64()
+    kind, signal = nw.col("kind"), nw.col("__lk_k")
+
+    def by_signal(values: list[tuple[int, Any]], otherwise: Any) -> Any:
         expr = otherwise
-        for k, value in reversed(values):
-            expr = nw.when(kind == nw.lit(k)).then(value).otherwise(expr)
+        for i, value in reversed(values):
+            expr = nw.when(signal == nw.lit(i, dtype=i64)).then(value).otherwise(expr)
         return expr
 
-    zero = nw.lit(0.0, dtype=nw.Float64())
-    period = by_kind(
-        [(k, to_expr(period_expr(Col("us"), w), {})) for k, _, _, _, w in plan.signals if w is not None], zero
+    index = nw.lit(-1, dtype=i64)
+    for i, (k, *_) in reversed(list(enumerate(plan.signals))):
+        index = nw.when(kind == nw.lit(k)).then(nw.lit(i, dtype=i64)).otherwise(index)
+    numbered = list(enumerate(plan.signals))
+    zero = nw.lit(0.0, dtype=f64)
+    period = by_signal([(i, to_expr(period_expr(Col("us"), w), {})) for i, (*_, w) in numbered if w is not None], zero)
+    limit = by_signal(
+        [(i, nw.lit(float(limit), dtype=f64)) for i, (_, _, _, limit, _) in numbered if limit is not None],
+        nw.lit(math.inf, dtype=f64),
     )
     events = (
-        interactions.filter(kind.is_in(kinds) & (nw.col("sec") <= nw.lit(plan.now, dtype=nw.Float64())))
+        interactions.filter(kind.is_in([s[0] for s in plan.signals]) & (nw.col("sec") <= nw.lit(plan.now, dtype=f64)))
+        .select(nw.col(_ID), nw.col("us"), nw.col("sec"), index.alias("__lk_k"))
         .with_columns(period.alias("__lk_p"))
-        .group_by(_ID, "kind", "__lk_p", "us")
-        .agg(nw.len().alias("__lk_m"), nw.col("sec").min())
     )
-    m = nw.col("__lk_m").cast(nw.Float64())
-    if pyarrow:  # no cumulative sums within partitions there: a running total, less each partition's start
-        order = [_ID, "kind", "__lk_p", "us"]
-        events = events.with_columns(m.cum_sum().over(order_by=order).alias("__lk_g"))
-        start = (nw.col("__lk_g") - m).min().over(_ID, "kind", "__lk_p")
-        events = events.with_columns((nw.col("__lk_g") - m - start).alias("__lk_before"))
-    elif dask:  # no ordered windows there: count, for each time, the earlier ones of its period (limited kinds only)
-        keys = [_ID, "kind", "__lk_p"]
-        limited = [k for k, _, _, limit, _ in plan.signals if limit is not None]
-        other = events.filter(kind.is_in(limited)).select(
-            *keys, nw.col("us").alias("__lk_us2"), nw.col("__lk_m").alias("__lk_m2")
+    keys = [_ID, "__lk_k", "__lk_p"]
+    if dask:  # no ordered windows there: count, for each time, the earlier ones of its period
+        events = (
+            events.group_by(*keys, "us")
+            .agg(nw.len().alias("__lk_m"), nw.col("sec").min())
+            .with_columns(nw.col("__lk_m").cast(f64))
         )
         earlier = (
-            events.filter(kind.is_in(limited))
-            .select(*keys, "us")
-            .join(other, on=keys, how="inner")
+            events.select(*keys, "us")
+            .join(events.select(*keys, nw.col("us").alias("__lk_us2"), nw.col("__lk_m").alias("__lk_m2")), on=keys)
             .filter(nw.col("__lk_us2") < nw.col("us"))
             .group_by(*keys, "us")
             .agg(nw.col("__lk_m2").sum().alias("__lk_before"))
         )
         events = events.join(earlier, on=[*keys, "us"], how="left").with_columns(
-            nw.col("__lk_before").fill_null(0).cast(nw.Float64())
+            nw.col("__lk_before").fill_null(0).cast(f64)
         )
+        m = nw.col("__lk_m")
     else:
-        before = m.cum_sum().over(_ID, "kind", "__lk_p", order_by="us") - m
-        events = events.with_columns(before.alias("__lk_before"))
-    limits = [(k, nw.lit(float(limit), dtype=nw.Float64())) for k, _, _, limit, _ in plan.signals if limit is not None]
-    room = by_kind(limits, nw.lit(math.inf, dtype=nw.Float64())) - nw.col("__lk_before")
+        m = nw.lit(1.0, dtype=f64)
+        rank = nw.col("us").cum_count()  # 1, 2, ... (every time is present here)
+        if pyarrow:  # no running counts within partitions there: a running total, less each partition's start
+            events = events.with_columns(rank.over(order_by=[*keys, "us"]).alias("__lk_g"))
+            before = nw.col("__lk_g") - nw.col("__lk_g").min().over(*keys)
+        else:
+            before = rank.over(*keys, order_by="us") - nw.lit(1, dtype=i64)
+        events = events.with_columns(before.cast(f64).alias("__lk_before"))
+    room = limit - nw.col("__lk_before")
     counted = nw.when(room >= m).then(m).otherwise(nw.when(room > zero).then(room).otherwise(zero))
-    worth = by_kind([(k, to_expr(decay_expr(Col("sec"), plan.now, h), {}) * p) for k, p, h, _, _ in plan.signals], zero)
-    return events.select(nw.col(_ID), (counted * worth).alias(plan.column)).group_by(_ID).agg(nw.col(plan.column).sum())
+    points = by_signal([(i, nw.lit(p, dtype=f64)) for i, (_, p, _, _, _) in numbered], zero)
+    rate = by_signal([(i, nw.lit(decay_rate(h), dtype=f64)) for i, (_, _, h, _, _) in numbered], zero)
+    worth = to_expr(decay_expr(Col("sec"), plan.now, Col("__lk_r")), {}) * points
+    return (
+        events.with_columns(rate.alias("__lk_r"))
+        .select(nw.col(_ID), (counted * worth).alias(plan.column))
+        .group_by(_ID)
+        .agg(nw.col(plan.column).sum())
+    )
 
 
 def run_plan(

@@ -512,9 +512,17 @@ def period_expr(us: Node, window_us: int) -> Node:
     return fn("floor", fn("div", fn("sub", us, Lit(_EPOCH_ANCHOR_US)), Lit(float(window_us))))
 
 
-def decay_expr(sec: Node, now: float, half_life: float) -> Node:
-    """``2 ** (-(now - sec) / half_life)`` as ``exp`` (``2 ** x`` is not portable SQL)."""
-    return fn("exp", fn("mul", fn("sub", sec, Lit(now)), Lit(_LN2 / half_life)))
+def decay_rate(half_life: float) -> float:
+    """``ln 2 / half_life``: the decay per second of a half-life in seconds."""
+    return _LN2 / half_life
+
+
+def decay_expr(sec: Node, now: float, rate: Node) -> Node:
+    """``2 ** (-(now - sec) / half_life)`` as ``exp((sec - now) * rate)`` (``2 ** x`` is not portable SQL).
+
+    ``rate`` is `decay_rate` of the half-life, as a literal or a column holding it.
+    """
+    return fn("exp", fn("mul", fn("sub", sec, Lit(now)), rate))
 
 
 def layers(outputs: tuple[tuple[str, Node], ...]) -> list[list[tuple[str, Node]]]:

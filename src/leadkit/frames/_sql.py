@@ -13,7 +13,16 @@ from typing import Any
 
 from leadkit.errors import ConfigError, Problem, suggest
 from leadkit.frames._ir import Col, Fn, Lit, Node
-from leadkit.frames._plan import Category, EngagementPlan, Schema, compile_plan, decay_expr, layers, period_expr
+from leadkit.frames._plan import (
+    Category,
+    EngagementPlan,
+    Schema,
+    compile_plan,
+    decay_expr,
+    decay_rate,
+    layers,
+    period_expr,
+)
 from leadkit.scoring.qualify import ScoringModel
 
 __all__ = ["DIALECTS", "to_sql"]
@@ -318,7 +327,7 @@ def _engagement(w: _Writer, plan: EngagementPlan) -> list[tuple[str, Any]]:
     )
     worth = by_kind(
         [
-            (k, exp.Mul(this=w.node(decay_expr(Col("sec"), plan.now, h)), expression=w.lit(p)))
+            (k, exp.Mul(this=w.node(decay_expr(Col("sec"), plan.now, Lit(decay_rate(h)))), expression=w.lit(p)))
             for k, p, h, _, _ in plan.signals
         ],
         w.lit(0.0),
