@@ -70,11 +70,15 @@ ATTRIBUTES: dict[str, Any] = {"plan": "text", "visits": "number", "vip": "bool"}
 
 
 def tables(leads: list[Lead]) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The leads as polars tables with a fixed schema (every engine's frames are made from them)."""
+    """The leads as polars tables with a fixed schema (every engine's frames are made from them).
+
+    The interactions come newest first, leads interleaved: an engine must order them itself.
+    """
     rows, events = lead_tables(leads)
     lead_frame = pl.DataFrame([{k: r.get(k) for k in LEAD_SCHEMA} for r in rows], schema=LEAD_SCHEMA)
     event_rows = [{k: e.get(k) for k in EVENT_SCHEMA} for e in events]
-    return lead_frame, pl.DataFrame(event_rows, schema=EVENT_SCHEMA)
+    event_frame = pl.DataFrame(event_rows, schema=EVENT_SCHEMA).with_row_index("__i")
+    return lead_frame, event_frame.sort("at", "__i", descending=True, maintain_order=True).drop("__i")
 
 
 def records(out: Any) -> list[dict[str, Any]]:

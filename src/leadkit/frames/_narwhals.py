@@ -186,12 +186,15 @@ def _engagement(plan: EngagementPlan, interactions: Any, *, pyarrow: bool, dask:
         m = nw.col("__lk_m")
     else:
         m = nw.lit(1.0, dtype=f64)
-        rank = nw.col("us").cum_count()  # 1, 2, ... (every time is present here)
-        if pyarrow:  # no running counts within partitions there: a running total, less each partition's start
+        # A running sum of ones (pandas' ordered cum_count ignores the order), in floats (exact here;
+        # DuckDB sums integers as decimals).
+        events = events.with_columns(m.alias("__lk_one"))
+        rank = nw.col("__lk_one").cum_sum()
+        if pyarrow:  # no running sums within partitions there: a running total, less each partition's start
             events = events.with_columns(rank.over(order_by=[*keys, "us"]).alias("__lk_g"))
             before = nw.col("__lk_g") - nw.col("__lk_g").min().over(*keys)
         else:
-            before = rank.over(*keys, order_by="us") - nw.lit(1, dtype=i64)
+            before = rank.over(*keys, order_by="us") - m
         events = events.with_columns(before.cast(f64).alias("__lk_before"))
     room = limit - nw.col("__lk_before")
     counted = nw.when(room >= m).then(m).otherwise(nw.when(room > zero).then(room).otherwise(zero))
