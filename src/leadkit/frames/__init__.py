@@ -378,9 +378,11 @@ def _validate(  # noqa: PLR0917 - private, called once
         )
     check("interactions", events, nw.col("kind").is_null() | (nw.col("kind") == ""), fields["kind"], "kind", "a kind")
     check("interactions", events, nw.col("us").is_null(), fields["at"], "us", "a timestamp on every interaction")
-    known = leads.select(nw.col(_ID).alias("__lk_known")).unique()
-    orphans = events.join(known, left_on=_ID, right_on="__lk_known", how="anti")
-    orphan = _first(nw, orphans, None, _ID)
+    # The distinct lead ids of the interactions, then an anti-join with the leads' (unique by now):
+    # far cheaper on pandas than an anti-join of every interaction or a set lookup.
+    seen = events.get_column(_ID).unique().to_frame() if eager else events.select(_ID).unique()
+    known = leads.select(nw.col(_ID).alias("__lk_known"))
+    orphan = _first(nw, seen.join(known, left_on=_ID, right_on="__lk_known", how="anti"), None, _ID)
     if orphan is not None:
         raise ValidationError.at(
             ("interactions", fields["lead_id"]), "the id of a lead in the leads frame", orphan[0], reason="unknown lead"

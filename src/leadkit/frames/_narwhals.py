@@ -133,44 +133,73 @@ def _counts(plan: Plan, interactions: Any, names: Mapping[str, str]) -> Any:
     )
 
 
-def _engagement(plan: EngagementPlan, interactions: Any, *, pyarrow: bool, dask: bool) -> Any:
-    """The decayed sum per lead, frequency limits applied per fixed period (see `Frequency`).
+def _signal_table(plan: EngagementPlan, interactions: Any) -> Any:
+    """The interactions of the plan's signals up to ``as_of``, each with its signal's parameters.
 
-    Each interaction's signal is found once (its index, ``__lk_k``); its period, limit, points and
-    decay rate are then looked up by number. An interaction counts while fewer than its signal's
-    limit came before it in its period. Interactions at the same time are interchangeable (they are
-    worth the same), so a running count in any order among them gives the same sum.
+    Columns: ``__lk_id``, ``us``, ``sec``, the signal's index ``__lk_k``, its period ``__lk_p``,
+    limit ``__lk_l`` (inf: none), points ``__lk_pts`` and decay rate ``__lk_r``. Eager frames join a
+    small table of the signals (one pass); lazy ones look each parameter up by the signal's index.
     """
     nw = _nw()
     f64, i64 = nw.Float64(), nw.Int64()
-    kind, signal = nw.col("kind"), nw.col("__lk_k")
-
-    def by_signal(values: list[tuple[int, Any]], otherwise: Any) -> Any:
-        expr = otherwise
-        for i, value in reversed(values):
-            expr = nw.when(signal == nw.lit(i, dtype=i64)).then(value).otherwise(expr)
-        return expr
-
-    index = nw.lit(-1, dtype=i64)
-    for i, (k, *_) in reversed(list(enumerate(plan.signals))):
-        index = nw.when(kind == nw.lit(k)).then(nw.lit(i, dtype=i64)).otherwise(index)
+    kind = nw.col("kind")
     numbered = list(enumerate(plan.signals))
-    zero = nw.lit(0.0, dtype=f64)
-    period = by_signal([(i, to_expr(period_expr(Col("us"), w), {})) for i, (*_, w) in numbered if w is not None], zero)
-    limit = by_signal(
-        [(i, nw.lit(float(limit), dtype=f64)) for i, (_, _, _, limit, _) in numbered if limit is not None],
-        nw.lit(math.inf, dtype=f64),
+    parameters: dict[str, tuple[list[Any], Any]] = {
+        "__lk_k": ([i for i, _ in numbered], i64),
+        "__lk_w": ([None if w is None else float(w) for _, (*_, w) in numbered], f64),
+        "__lk_l": ([math.inf if limit is None else float(limit) for _, (_, _, _, limit, _) in numbered], f64),
+        "__lk_pts": ([p for _, (_, p, _, _, _) in numbered], f64),
+        "__lk_r": ([decay_rate(h) for _, (_, _, h, _, _) in numbered], f64),
+    }
+    recent = interactions.filter(nw.col("sec") <= nw.lit(plan.now, dtype=f64)).select(_ID, "kind", "us", "sec")
+    if isinstance(interactions, nw.DataFrame):
+        table = nw.from_dict(
+            {"kind": [k for k, *_ in plan.signals], **{name: values for name, (values, _) in parameters.items()}},
+            schema={"kind": nw.String(), **{name: dtype for name, (_, dtype) in parameters.items()}},
+            backend=interactions.implementation,
+        )
+        events = recent.join(table, on="kind", how="inner")
+    else:
+        signal = nw.col("__lk_k")
+        index = nw.lit(-1, dtype=i64)
+        for i, (k, *_) in reversed(numbered):
+            index = nw.when(kind == nw.lit(k)).then(nw.lit(i, dtype=i64)).otherwise(index)
+        lookups = []
+        for name, (values, dtype) in list(parameters.items())[1:]:
+            expr = nw.lit(None, dtype=dtype)
+            for i, value in reversed(list(enumerate(values))):
+                expr = nw.when(signal == nw.lit(i, dtype=i64)).then(nw.lit(value, dtype=dtype)).otherwise(expr)
+            lookups.append(expr.alias(name))
+        events = (
+            recent.filter(kind.is_in([k for k, *_ in plan.signals]))
+            .with_columns(index.alias("__lk_k"))
+            .with_columns(*lookups)
+        )
+    window = nw.col("__lk_w")
+    period = (
+        nw.when(window.is_null())
+        .then(nw.lit(0.0, dtype=f64))
+        .otherwise(to_expr(period_expr(Col("us"), Col("__lk_w")), {}))
     )
-    events = (
-        interactions.filter(kind.is_in([s[0] for s in plan.signals]) & (nw.col("sec") <= nw.lit(plan.now, dtype=f64)))
-        .select(nw.col(_ID), nw.col("us"), nw.col("sec"), index.alias("__lk_k"))
-        .with_columns(period.alias("__lk_p"))
-    )
+    return events.select(_ID, "us", "sec", "__lk_k", period.alias("__lk_p"), "__lk_l", "__lk_pts", "__lk_r")
+
+
+def _engagement(plan: EngagementPlan, interactions: Any, *, pyarrow: bool, dask: bool) -> Any:
+    """The decayed sum per lead, frequency limits applied per fixed period (see `Frequency`).
+
+    An interaction counts while fewer than its signal's limit came before it in its period.
+    Interactions at the same time are interchangeable (they are worth the same), so a running count
+    in any order among them gives the same sum.
+    """
+    nw = _nw()
+    f64 = nw.Float64()
+    events = _signal_table(plan, interactions)
     keys = [_ID, "__lk_k", "__lk_p"]
     if dask:  # no ordered windows there: count, for each time, the earlier ones of its period
+        same = ("sec", "__lk_l", "__lk_pts", "__lk_r")  # the same for every row of a group
         events = (
             events.group_by(*keys, "us")
-            .agg(nw.len().alias("__lk_m"), nw.col("sec").min())
+            .agg(nw.len().alias("__lk_m"), *(nw.col(c).min() for c in same))
             .with_columns(nw.col("__lk_m").cast(f64))
         )
         earlier = (
@@ -193,20 +222,17 @@ def _engagement(plan: EngagementPlan, interactions: Any, *, pyarrow: bool, dask:
         if pyarrow:  # no running sums within partitions there: a running total, less each partition's start
             events = events.with_columns(rank.over(order_by=[*keys, "us"]).alias("__lk_g"))
             before = nw.col("__lk_g") - nw.col("__lk_g").min().over(*keys)
+        elif isinstance(events, nw.DataFrame):  # eager: sorting by one number first is cheaper than by four
+            events = events.sort("us")
+            before = rank.over(*keys) - m
         else:
             before = rank.over(*keys, order_by="us") - m
         events = events.with_columns(before.cast(f64).alias("__lk_before"))
-    room = limit - nw.col("__lk_before")
+    zero = nw.lit(0.0, dtype=f64)
+    room = nw.col("__lk_l") - nw.col("__lk_before")
     counted = nw.when(room >= m).then(m).otherwise(nw.when(room > zero).then(room).otherwise(zero))
-    points = by_signal([(i, nw.lit(p, dtype=f64)) for i, (_, p, _, _, _) in numbered], zero)
-    rate = by_signal([(i, nw.lit(decay_rate(h), dtype=f64)) for i, (_, _, h, _, _) in numbered], zero)
-    worth = to_expr(decay_expr(Col("sec"), plan.now, Col("__lk_r")), {}) * points
-    return (
-        events.with_columns(rate.alias("__lk_r"))
-        .select(nw.col(_ID), (counted * worth).alias(plan.column))
-        .group_by(_ID)
-        .agg(nw.col(plan.column).sum())
-    )
+    worth = to_expr(decay_expr(Col("sec"), plan.now, Col("__lk_r")), {}) * nw.col("__lk_pts")
+    return events.select(nw.col(_ID), (counted * worth).alias(plan.column)).group_by(_ID).agg(nw.col(plan.column).sum())
 
 
 def run_plan(

@@ -507,9 +507,12 @@ def _level(value: Node, thresholds: Sequence[float], levels: Sequence[Any]) -> N
     return when(cases, Lit(levels[-1]))
 
 
-def period_expr(us: Node, window_us: int) -> Node:
-    """The index of the frequency period holding a time given in µs (exact; see the module docs)."""
-    return fn("floor", fn("div", fn("sub", us, Lit(_EPOCH_ANCHOR_US)), Lit(float(window_us))))
+def period_expr(us: Node, window_us: Node) -> Node:
+    """The index of the frequency period holding a time given in µs (exact; see the module docs).
+
+    ``window_us`` is the period's length in µs, as a float literal or a column holding it.
+    """
+    return fn("floor", fn("div", fn("sub", us, Lit(_EPOCH_ANCHOR_US)), window_us))
 
 
 def decay_rate(half_life: float) -> float:

@@ -284,7 +284,8 @@ def _engagement(w: _Writer, plan: EngagementPlan) -> list[tuple[str, Any]]:
 
     kinds = [s[0] for s in plan.signals]
     period = by_kind(
-        [(k, w.node(period_expr(Col("us"), p))) for k, _, _, _, p in plan.signals if p is not None], w.lit(0.0)
+        [(k, w.node(period_expr(Col("us"), Lit(float(p))))) for k, _, _, _, p in plan.signals if p is not None],
+        w.lit(0.0),
     )
     grouped = (
         exp.select(
