@@ -505,6 +505,13 @@ def _events(**columns: Any) -> pl.DataFrame:
         (_leads(**{"bant.need": ["yes", "maybe"]}), None, r"bant\.need.*at row 1.*a status.*'maybe'"),
         (_leads(**{"company.employees": [1.0, math.inf]}), None, r"company\.employees.*at row 1.*finite"),
         (_leads(), _events(lead_id=["a", "zz"]), r"interactions\.lead_id.*unknown lead.*'zz'"),
+        (_leads(), _events(lead_id=["a", " "]), r"interactions\.lead_id.*missing.*a lead id on every interaction"),
+        (_leads(), _events(kind=["webinar", None]), r"interactions\.kind.*for lead 'b'.*a kind"),
+        (
+            _leads(),
+            _events(at=pl.Series([AS_OF, None], dtype=pl.Datetime("us", "UTC"))),
+            r"interactions\.at.*for lead 'b'.*a timestamp on every interaction",
+        ),
         (_leads(), _events(at=[datetime(2026, 1, 1), datetime(2026, 1, 2)]), r"interactions\.at.*naive timestamps"),
         (_leads(), _events(at=["2026-01-01", "x"]), r"interactions\.at.*timestamps"),
         (_leads(), pl.DataFrame({"lead_id": ["a"], "kind": ["chat"]}), r"interactions\.at.*no such column"),
@@ -515,6 +522,21 @@ def _events(**columns: Any) -> pl.DataFrame:
 def test_bad_frames_get_clear_errors(leads: pl.DataFrame, events: pl.DataFrame | None, match: str) -> None:
     with pytest.raises(ValidationError, match=match):
         score_frame(_MODEL, leads, interactions=events, as_of=AS_OF)
+
+
+@pytest.mark.parametrize(
+    ("leads", "events", "match"),
+    [
+        (_leads(id=["a", "a"]), None, r"leads\.id.*for lead 'a'.*a different id on every row"),
+        (_leads(**{"bant.need": ["yes", "maybe"]}), None, r"bant\.need.*for lead 'b'.*a status.*'maybe'"),
+        (_leads(), _events(lead_id=["a", "zz"]), r"interactions\.lead_id.*unknown lead.*'zz'"),
+    ],
+)
+def test_lazy_frames_are_checked_when_asked(leads: pl.DataFrame, events: pl.DataFrame | None, match: str) -> None:
+    lazy_events = None if events is None else events.lazy()
+    assert score_frame(_MODEL, leads.lazy(), interactions=lazy_events, as_of=AS_OF) is not None  # not checked
+    with pytest.raises(ValidationError, match=match):
+        score_frame(_MODEL, leads.lazy(), interactions=lazy_events, as_of=AS_OF, validate=True)
 
 
 def test_missing_fields_are_an_error_unless_asked_to_be_null() -> None:

@@ -342,20 +342,23 @@ def _first(nw: Any, frame: Any, condition: Any, *show: str) -> tuple[Any, ...] |
 def _validate(  # noqa: PLR0917 - private, called once
     nw: Any, leads: Any, events: Any | None, columns: Any, categories: dict[str, Any], names: dict[str, str]
 ) -> None:
-    """The row checks of `score_frame`: the first offending row of each kind, as a `ValidationError`."""
+    """The row checks of `score_frame`: the first offending row of each kind, as a `ValidationError`.
+
+    Each table is first scanned once for a row failing any check; only then are the checks run one
+    by one, to name the first that fails.
+    """
     eager = _ROW in leads.collect_schema()
     where = _ROW if eager else _ID
-
-    def check(table: str, frame: Any, bad: Any, column: str, shown: str, expected: str) -> None:  # noqa: PLR0917
-        found = _first(nw, frame, bad, where if table == "leads" else _ID, shown)
-        if found is not None:
-            place = f"at row {found[0]}" if table == "leads" and eager else f"for lead {found[0]!r}"
-            raise ValidationError.at((table, column), expected, found[1], reason=place)
-
-    blank = nw.col(_ID).is_null() | (nw.col(_ID) == "")
-    check("leads", leads, blank, columns.id, _ID, "an id on every row")
-    repeated = ~nw.col(_ID).is_first_distinct() if eager else nw.len().over(_ID) > 1
-    check("leads", leads, repeated, columns.id, _ID, "a different id on every row")
+    # (condition, the column at fault, the column to show (None: no value to show), what was expected)
+    lead_checks = [
+        (nw.col(_ID).is_null() | (nw.col(_ID) == ""), columns.id, _ID, "an id on every row"),
+        (
+            ~nw.col(_ID).is_first_distinct() if eager else nw.len().over(_ID) > 1,
+            columns.id,
+            _ID,
+            "a different id on every row",
+        ),
+    ]
     for path, category in categories.items():
         if path in columns.defaults:
             continue
@@ -363,21 +366,20 @@ def _validate(  # noqa: PLR0917 - private, called once
         if path.startswith("bant.") and path != NEED_NOTE and category == "text":
             norm = column.str.strip_chars().str.to_lowercase()
             bad = ~column.is_null() & (column.str.strip_chars() != "") & ~norm.is_in(list(STATUSES))
-            check("leads", leads, bad, columns.fields[path], names[path], "a status: yes, no, partial or unknown")
+            lead_checks.append((bad, columns.fields[path], names[path], "a status: yes, no, partial or unknown"))
         if category == "number":
             bad = ~column.is_null() & (column.abs() == float("inf"))
-            check("leads", leads, bad, columns.fields[path], names[path], "finite numbers")
+            lead_checks.append((bad, columns.fields[path], names[path], "finite numbers"))
+    _check(nw, "leads", leads, where, lead_checks, place="at row {}" if eager else "for lead {!r}")
     if events is None:
         return
     fields = columns.interactions
-    missing_id = nw.col(_ID).is_null() | (nw.col(_ID) == "")
-    found = _first(nw, events, missing_id, "kind")
-    if found is not None:
-        raise ValidationError.at(
-            ("interactions", fields["lead_id"]), "a lead id on every interaction", reason="missing"
-        )
-    check("interactions", events, nw.col("kind").is_null() | (nw.col("kind") == ""), fields["kind"], "kind", "a kind")
-    check("interactions", events, nw.col("us").is_null(), fields["at"], "us", "a timestamp on every interaction")
+    event_checks = [
+        (nw.col(_ID).is_null() | (nw.col(_ID) == ""), fields["lead_id"], None, "a lead id on every interaction"),
+        (nw.col("kind").is_null() | (nw.col("kind") == ""), fields["kind"], "kind", "a kind"),
+        (nw.col("us").is_null(), fields["at"], "us", "a timestamp on every interaction"),
+    ]
+    _check(nw, "interactions", events, _ID, event_checks, place="for lead {!r}")
     # The distinct lead ids of the interactions, then an anti-join with the leads' (unique by now):
     # far cheaper on pandas than an anti-join of every interaction or a set lookup.
     seen = events.get_column(_ID).unique().to_frame() if eager else events.select(_ID).unique()
@@ -387,6 +389,21 @@ def _validate(  # noqa: PLR0917 - private, called once
         raise ValidationError.at(
             ("interactions", fields["lead_id"]), "the id of a lead in the leads frame", orphan[0], reason="unknown lead"
         )
+
+
+def _check(
+    nw: Any, table: str, frame: Any, where: str, checks: Sequence[tuple[Any, str, str | None, str]], *, place: str
+) -> None:
+    """Raise for the first of ``checks`` some row of ``frame`` fails (one scan when none does)."""
+    if not checks or _first(nw, frame, nw.any_horizontal(*(c[0] for c in checks), ignore_nulls=True), where) is None:
+        return
+    for bad, column, shown, expected in checks:
+        found = _first(nw, frame, bad, *dict.fromkeys((where, shown or where)))
+        if found is None:
+            continue
+        if shown is None:
+            raise ValidationError.at((table, column), expected, reason="missing")
+        raise ValidationError.at((table, column), expected, found[-1], reason=place.format(found[0]))
 
 
 def to_sql(
