@@ -119,15 +119,22 @@ def epoch_us(frame: Any, column: str, name: str) -> Any:
     return frame.with_columns((nw.col(column) - nw.lit(_EPOCH)).dt.total_microseconds().cast(nw.Int64()).alias(name))
 
 
+def _sql_engine(frame: Any) -> bool:
+    """Whether ``frame`` runs on a SQL engine (DuckDB, Spark, SQLFrame, Ibis)."""
+    i = _nw().Implementation
+    return frame.implementation in (i.DUCKDB, i.PYSPARK, i.PYSPARK_CONNECT, i.SQLFRAME, i.IBIS)
+
+
 def _counts(plan: Plan, interactions: Any, names: Mapping[str, str]) -> Any:
     """Per lead, how many interactions meet each counted condition (only rows meeting one are grouped)."""
     nw = _nw()
     conditions = [(name, to_expr(node, names)) for name, node in plan.counts]
     one, zero = nw.lit(1, dtype=nw.Int64()), nw.lit(0, dtype=nw.Int64())
     indicators = [nw.when(condition).then(one).otherwise(zero).alias(name) for name, condition in conditions]
+    if not _sql_engine(interactions):  # SQL engines would inline every condition again into the filter
+        interactions = interactions.filter(nw.any_horizontal(*(c for _, c in conditions), ignore_nulls=True))
     return (
-        interactions.filter(nw.any_horizontal(*(c for _, c in conditions), ignore_nulls=True))
-        .select(nw.col(_ID), *indicators)
+        interactions.select(nw.col(_ID), *indicators)
         .group_by(_ID)
         .agg(*(nw.col(name).sum() for name, _ in plan.counts))
     )
