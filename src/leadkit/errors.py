@@ -259,8 +259,7 @@ class CompileError(LeadkitError, TypeError):
     """A scorer cannot run on a dataframe or in SQL.
 
     The message names the scorer and says what would make it compile: the
-    ``frame_expr`` hook (see `leadkit.frames.FrameScorer`), or, on eager
-    frames, ``allow_python_fallback=True``.
+    ``frame_expr`` hook (see `leadkit.frames.FrameScorer`).
     """
 
 

@@ -159,13 +159,14 @@ def _signal_table(plan: EngagementPlan, interactions: Any) -> Any:
         "__lk_r": ([decay_rate(h) for _, (_, _, h, _, _) in numbered], f64),
     }
     recent = interactions.filter(nw.col("sec") <= nw.lit(plan.now, dtype=f64)).select(_ID, "kind", "us", "sec")
-    if isinstance(interactions, nw.DataFrame):
+    eager = isinstance(interactions, nw.DataFrame)
+    if eager or interactions.implementation is nw.Implementation.POLARS:
         table = nw.from_dict(
             {"kind": [k for k, *_ in plan.signals], **{name: values for name, (values, _) in parameters.items()}},
             schema={"kind": nw.String(), **{name: dtype for name, (_, dtype) in parameters.items()}},
             backend=interactions.implementation,
         )
-        events = recent.join(table, on="kind", how="inner")
+        events = recent.join(table if eager else table.lazy(), on="kind", how="inner")
     else:
         signal = nw.col("__lk_k")
         index = nw.lit(-1, dtype=i64)
@@ -222,18 +223,12 @@ def _engagement(plan: EngagementPlan, interactions: Any, *, pyarrow: bool, dask:
         m = nw.col("__lk_m")
     else:
         m = nw.lit(1.0, dtype=f64)
-        # A running sum of ones (pandas' ordered cum_count ignores the order), in floats (exact here;
-        # DuckDB sums integers as decimals).
-        events = events.with_columns(m.alias("__lk_one"))
-        rank = nw.col("__lk_one").cum_sum()
-        if pyarrow:  # no running sums within partitions there: a running total, less each partition's start
-            events = events.with_columns(rank.over(order_by=[*keys, "us"]).alias("__lk_g"))
+        if pyarrow:  # no ranks within partitions there: a running count overall, less each partition's start
+            ones = events.with_columns(m.alias("__lk_one"))  # a running sum of ones, in floats (exact here)
+            events = ones.with_columns(nw.col("__lk_one").cum_sum().over(order_by=[*keys, "us"]).alias("__lk_g"))
             before = nw.col("__lk_g") - nw.col("__lk_g").min().over(*keys)
-        elif isinstance(events, nw.DataFrame):  # eager: sorting by one number first is cheaper than by four
-            events = events.sort("us")
-            before = rank.over(*keys) - m
-        else:
-            before = rank.over(*keys, order_by="us") - m
+        else:  # how many came before in its period: its rank in time there (ties in any order), less one
+            before = nw.col("us").rank("ordinal").over(*keys).cast(f64) - m
         events = events.with_columns(before.cast(f64).alias("__lk_before"))
     zero = nw.lit(0.0, dtype=f64)
     room = nw.col("__lk_l") - nw.col("__lk_before")

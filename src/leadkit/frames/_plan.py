@@ -96,8 +96,6 @@ class Plan:
     """Columns computed in order over lead fields, aggregates and earlier outputs."""
     results: tuple[str, ...]
     """The output columns a user sees, in order."""
-    python: tuple[Scorer, ...] = ()
-    """Scorers to run row by row (only with ``allow_python_fallback``)."""
     hooks: tuple[Scorer, ...] = ()
     """Scorers compiled by their own ``frame_expr`` hook (narwhals only)."""
 
@@ -402,13 +400,11 @@ def compile_plan(  # noqa: PLR0912, PLR0915 - one branch per kind of scorer
     as_of: datetime,
     absent: Literal["error", "null"] = "error",
     hook: Callable[[Scorer], bool] = lambda _: False,
-    python_fallback: bool = False,
 ) -> tuple[Plan, tuple[str, ...]]:
     """Compile ``model`` for ``schema`` at ``as_of``; also return the lead fields the table lacks."""
     c = _Compiler(schema, as_of, absent=absent)
     outputs: list[tuple[str, Node]] = []
     engagements: list[EngagementPlan] = []
-    python: list[Scorer] = []
     hooks: list[Scorer] = []
     persona: Node = Lit(None)
     fit_values: list[Node] = []
@@ -445,15 +441,11 @@ def compile_plan(  # noqa: PLR0912, PLR0915 - one branch per kind of scorer
         elif hook(scorer):
             hooks.append(scorer)
             value = Col(column)
-        elif python_fallback:
-            python.append(scorer)
-            value = Col(column)
         else:
             message = (
                 f"the scorer {scorer.name!r} ({type(scorer).__module__}.{type(scorer).__qualname__}) cannot be "
                 "compiled: give its class a frame_expr(field, *, as_of) method returning a narwhals expression "
-                "(see leadkit.frames.FrameScorer), or pass allow_python_fallback=True to score it row by row "
-                "on an eager frame"
+                "(see leadkit.frames.FrameScorer), or score those leads as objects with score_many"
             )
             raise CompileError(message)
         if not (isinstance(value, Col) and value.name == column):
@@ -489,7 +481,7 @@ def compile_plan(  # noqa: PLR0912, PLR0915 - one branch per kind of scorer
     ]
     results = result_columns(model)
     counts = tuple((name, indicator) for indicator, name in c.counts.items())
-    plan = Plan(tuple(c.read), counts, tuple(engagements), tuple(outputs), results, tuple(python), tuple(hooks))
+    plan = Plan(tuple(c.read), counts, tuple(engagements), tuple(outputs), results, tuple(hooks))
     return plan, tuple(dict.fromkeys(c.missing))
 
 
