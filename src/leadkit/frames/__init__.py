@@ -20,6 +20,7 @@ import attrs
 
 from leadkit.errors import MissingExtraError, Problem, ValidationError
 from leadkit.frames._columns import NEED_NOTE
+from leadkit.frames._ir import columns_of
 from leadkit.frames._plan import STATUSES, Schema, compile_plan, result_columns
 from leadkit.scoring.base import Scorer, check_as_of
 from leadkit.scoring.qualify import ScoringModel
@@ -172,7 +173,8 @@ def score_frame(
     names |= {r: f"__lk_o_{r}" for r in plan.results}
     names |= {p: f"__lk_p{i}" for i, p in enumerate(properties)}
     prepared = _prepare_leads(nw, frame, columns, categories, names, lazy=lazy)
-    prepared_events = None if events is None else _prepare_events(nw, events, columns, properties)
+    read = columns_of(*(node for _, node in plan.counts))  # only counts read channels and properties
+    prepared_events = None if events is None else _prepare_events(nw, events, columns, properties, read)
     if validate if validate is not None else not lazy:
         _validate(nw, prepared, prepared_events, columns, categories, names)
     hooks = {
@@ -288,7 +290,12 @@ def _prepare_leads(
     return frame.with_columns(*exprs)
 
 
-def _prepare_events(nw: Any, events: Any, columns: Any, properties: tuple[str, ...]) -> Any:
+def _prepare_events(nw: Any, events: Any, columns: Any, properties: tuple[str, ...], read: set[str]) -> Any:
+    """The interactions as the plan reads them.
+
+    Columns: ``__lk_id``, ``kind``, ``us``, ``sec`` and, when ``read`` names them, ``channel`` and
+    the text properties (``__lk_p<i>``).
+    """
     from leadkit.frames._narwhals import epoch_us
 
     fields = columns.interactions
@@ -313,11 +320,11 @@ def _prepare_events(nw: Any, events: Any, columns: Any, properties: tuple[str, .
         nw.col("us"),
         (nw.col("us").cast(nw.Float64()) / nw.lit(1_000_000.0, dtype=nw.Float64())).alias("sec"),
     ]
-    if "channel" in fields:
+    if "channel" in fields and "channel" in read:
         selected.append(
             nw.col(fields["channel"]).cast(nw.String()).str.strip_chars().str.to_lowercase().alias("channel")
         )
-    selected += [nw.col(fields[p]).cast(nw.String()).alias(f"__lk_p{i}") for i, p in enumerate(properties)]
+    selected += [nw.col(fields[p]).cast(nw.String()).alias(f"__lk_p{i}") for i, p in enumerate(properties) if p in read]
     return events.select(*selected)
 
 

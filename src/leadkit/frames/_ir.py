@@ -17,7 +17,7 @@ from typing import Any
 
 import attrs
 
-__all__ = ["Col", "Fn", "Lit", "Node"]
+__all__ = ["Col", "Fn", "Lit", "Node", "columns_of"]
 
 
 @attrs.frozen
@@ -47,6 +47,19 @@ Node = Col | Lit | Fn
 
 TRUE = Lit(True)
 FALSE = Lit(False)
+
+
+def columns_of(*nodes: Node) -> set[str]:
+    """The names of the columns ``nodes`` read."""
+    names: set[str] = set()
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Col):
+            names.add(node.name)
+        elif isinstance(node, Fn):
+            stack.extend(node.args)
+    return names
 
 
 def fn(op: str, *args: Node, arg: Any = None) -> Fn:
