@@ -144,8 +144,9 @@ def _signal_table(plan: EngagementPlan, interactions: Any) -> Any:
     """The interactions of the plan's signals up to ``as_of``, each with its signal's parameters.
 
     Columns: ``__lk_id``, ``us``, ``sec``, the signal's index ``__lk_k``, its period ``__lk_p``,
-    limit ``__lk_l`` (inf: none), points ``__lk_pts`` and decay rate ``__lk_r``. Eager frames join a
-    small table of the signals (one pass); lazy ones look each parameter up by the signal's index.
+    limit ``__lk_l`` (inf: none), points ``__lk_pts`` and decay rate ``__lk_r``. Eager and polars
+    frames join a small table of the signals (one pass); other lazy ones look each parameter up by
+    the signal's index.
     """
     nw = _nw()
     f64, i64 = nw.Float64(), nw.Int64()
