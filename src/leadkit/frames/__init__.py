@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 import attrs
 
-from leadkit.errors import MissingExtraError, Problem, ValidationError
+from leadkit.errors import Problem, ValidationError, require
 from leadkit.frames._columns import NEED_NOTE
 from leadkit.frames._ir import columns_of
+from leadkit.frames._narwhals import spark_like
 from leadkit.frames._plan import STATUSES, Schema, compile_plan, result_columns
 from leadkit.scoring.base import Scorer, check_as_of
 from leadkit.scoring.qualify import ScoringModel
@@ -51,11 +52,9 @@ class FrameScorer(Protocol):
 
 
 def _require() -> Any:
-    try:
-        import narwhals.stable.v2 as nw
-    except ImportError as exc:  # pragma: no cover - the test extra installs it
-        feature = "scoring dataframes"
-        raise MissingExtraError(feature, "frames", "narwhals") from exc
+    require("narwhals", feature="scoring dataframes", extra="frames")
+    import narwhals.stable.v2 as nw
+
     return nw
 
 
@@ -121,7 +120,7 @@ def score_frame(
     column_mapping = _columns.as_mapping(mapping)
     # Spark (a struct's field) and DuckDB 1.x (a table's column) read a dot in a column name as a path:
     # give such columns plain names, natively, and restore them on the way out.
-    dotted = _spark_like(nw, frame) or frame.implementation is nw.Implementation.DUCKDB
+    dotted = spark_like(frame) or frame.implementation is nw.Implementation.DUCKDB
     back: dict[str, str] = {}
     if dotted:
         frame, back = _dotless(nw, frame)
@@ -190,15 +189,6 @@ def score_frame(
     internal = prepared.select(_ROW, _ID, *(nw.col(names[p]) for p in categories))
     scored = _narwhals.run_plan(plan, internal, prepared_events, names, hooks).sort(_ROW).select(*results)
     return nw.concat([frame, scored], how="horizontal").to_native()
-
-
-def _spark_like(nw: Any, frame: Any) -> bool:
-    """Whether ``frame`` runs on Spark or SQLFrame (dotted names and time zones behave differently there)."""
-    return frame.implementation in (
-        nw.Implementation.PYSPARK,
-        nw.Implementation.PYSPARK_CONNECT,
-        nw.Implementation.SQLFRAME,
-    )
 
 
 def _plain(name: str) -> str:
@@ -301,7 +291,7 @@ def _prepare_events(nw: Any, events: Any, columns: Any, properties: tuple[str, .
     fields = columns.interactions
     at = fields["at"]
     dtype = events.collect_schema()[at]
-    spark = _spark_like(nw, events)
+    spark = spark_like(events)
     if not isinstance(dtype, nw.Datetime):
         raise ValidationError.at(("interactions", at), "timestamps (a datetime column)", f"a column of {dtype}")
     if dtype.time_zone is None and not spark:

@@ -16,7 +16,7 @@ from typing import Any
 from leadkit.frames._ir import Col, Fn, Lit, Node
 from leadkit.frames._plan import EngagementPlan, Plan, decay_expr, decay_rate, layers, period_expr
 
-__all__ = ["run_plan"]
+__all__ = ["epoch_us", "run_plan", "spark_like"]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _ID = "__lk_id"
@@ -100,6 +100,12 @@ _OPS: dict[str, Callable[[Fn, list[Any]], Any]] = {
 }
 
 
+def spark_like(frame: Any) -> bool:
+    """Whether ``frame`` runs on Spark or SQLFrame (dotted names, time and time zones behave differently there)."""
+    i = _nw().Implementation
+    return frame.implementation in (i.PYSPARK, i.PYSPARK_CONNECT, i.SQLFRAME)
+
+
 def epoch_us(frame: Any, column: str, name: str) -> Any:
     """``frame`` with ``name``: the timestamps of ``column`` as whole microseconds since 1970 (UTC).
 
@@ -107,8 +113,7 @@ def epoch_us(frame: Any, column: str, name: str) -> Any:
     ``unix_micros`` is used; every other engine subtracts the epoch.
     """
     nw = _nw()
-    implementation = frame.implementation
-    if implementation in (nw.Implementation.PYSPARK, nw.Implementation.PYSPARK_CONNECT, nw.Implementation.SQLFRAME):
+    if spark_like(frame):
         native = frame.to_native()
         module = type(native).__module__.rsplit(".", 1)[0]
         functions = importlib.import_module(
@@ -122,7 +127,7 @@ def epoch_us(frame: Any, column: str, name: str) -> Any:
 def _sql_engine(frame: Any) -> bool:
     """Whether ``frame`` runs on a SQL engine (DuckDB, Spark, SQLFrame, Ibis)."""
     i = _nw().Implementation
-    return frame.implementation in (i.DUCKDB, i.PYSPARK, i.PYSPARK_CONNECT, i.SQLFRAME, i.IBIS)
+    return spark_like(frame) or frame.implementation in (i.DUCKDB, i.IBIS)
 
 
 def _counts(plan: Plan, interactions: Any, names: Mapping[str, str]) -> Any:

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from leadkit.errors import ConfigError, Problem, suggest
+from leadkit.errors import ConfigError, Problem, require, suggest
 from leadkit.frames._ir import Col, Fn, Lit, Node
 from leadkit.frames._plan import (
     Category,
@@ -34,14 +34,7 @@ _ID = "__lk_id"
 
 
 def _sqlglot() -> Any:
-    try:
-        import sqlglot
-    except ImportError as exc:  # pragma: no cover - the test extra installs it
-        from leadkit.errors import MissingExtraError
-
-        feature = "writing SQL"
-        raise MissingExtraError(feature, "sql", "sqlglot") from exc
-    return sqlglot
+    return require("sqlglot", feature="writing SQL", extra="sql")
 
 
 class _Writer:
