@@ -5,10 +5,14 @@ interactions) and a decayed engagement scorer (8 signals, with frequency
 limits) scores synthetic leads with `leadkit.frames.score_frame` on pandas,
 polars (lazy), DuckDB and PySpark (local[2]), beside the same model written
 by hand in pandas and in native polars, and with the object path
-(`ScoringModel.qualify`) on a 20,000-lead sample. Every time runs from the
-input frames to a materialised result. It then checks every engine's totals
-against leadkit on polars, which the object path (the reference semantics)
-checks on the sample, and prints the rates and the ratios the targets name:
+(`ScoringModel.qualify`) on a 20,000-lead sample. The hand-written versions
+compute what leadkit returns (the scores, total, grade, temperature, MQL and
+sales-ready flags) with the model's semantics (ids compared stripped, text
+and interaction kinds stripped and lower-cased). Every time runs from the
+input frames to a materialised result. It then checks every engine's totals,
+grades and flags against leadkit on polars, which the object path (the
+reference semantics) checks on the sample, and prints the rates and the
+ratios the targets name:
 
 * leadkit on polars >= 0.9x the hand-written polars rate and >= 2x the
   hand-written pandas rate;
@@ -137,6 +141,15 @@ SIGNALS: dict[str, tuple[float, float, int | None, int | None]] = {
 }
 
 SIGNAL_COLUMNS = ["kind", "points", "half_life", "limit", "window"]
+
+# The qualification the model leaves at leadkit's defaults, as the hand-written versions compute it:
+# grade from the fit side (the rules), temperature from the engagement side, MQL from the total and grade,
+# sales-ready from a hand-raising interaction in the last 30 days.
+GRADES = [(75.0, "A"), (50.0, "B"), (25.0, "C")]  # else "D"
+TEMPERATURES = [(50.0, "hot"), (15.0, "warm")]  # else "cold"
+MQL_TOTAL, MQL_GRADES = 60.0, ["A", "B"]
+HAND_RAISERS = ["demo_request", "free_trial"]
+FLAGS = ["grade", "temperature", "mql", "sales_ready"]
 
 # Interaction kinds drawn, with their shares: the signals, a kind only a rule reads, and kinds the model ignores.
 KINDS = {
@@ -274,11 +287,14 @@ def make_lead_objects(leads: pl.DataFrame, interactions: pl.DataFrame) -> list[l
 
 
 def hand_pandas(leads: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
-    """`MODEL` in vectorised pandas: ``leads`` with ``rules``, ``engagement`` and ``total`` added."""
+    """`MODEL` in vectorised pandas: ``leads`` with the scores, total, grade, temperature and flags added."""
 
     def text(column: str) -> pd.Series:
         return leads[column].str.strip().str.lower()
 
+    # The model's semantics, as leadkit applies them: ids compared stripped, kinds stripped and lower-cased.
+    leads = leads.assign(id=leads["id"].str.strip())
+    events = events.assign(lead_id=events["lead_id"].str.strip(), kind=events["kind"].str.strip().str.lower())
     industry, country, title, source = (
         text(c) for c in ("company.industry", "company.country", "contact.title", "source")
     )
@@ -313,11 +329,22 @@ def hand_pandas(leads: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     for hit, points in hits:
         rules += np.where(hit, points, 0)
     engagement = _pandas_engagement(events).reindex(leads["id"]).fillna(0.0).clip(lower=0.0).to_numpy()
-    return leads.assign(rules=rules, engagement=engagement, total=rules + engagement)
+    total = rules + engagement
+    grade = np.select([rules >= at for at, _ in GRADES], [g for _, g in GRADES], "D")
+    temperature = np.select([engagement >= at for at, _ in TEMPERATURES], [t for _, t in TEMPERATURES], "cold")
+    return leads.assign(
+        rules=rules,
+        engagement=engagement,
+        total=total,
+        grade=grade,
+        temperature=temperature,
+        mql=(total >= MQL_TOTAL) & np.isin(grade, MQL_GRADES),
+        sales_ready=counts[:, 3] > 0,
+    )
 
 
 def _pandas_counts(events: pd.DataFrame) -> pd.DataFrame:
-    """Per lead, the interactions of each interaction rule's kinds in the 30 days up to `AS_OF`."""
+    """Per lead, the interactions of each interaction rule's kinds (and hand-raisers) in the 30 days to `AS_OF`."""
     at = events["at"]
     recent = events.loc[(at >= AS_OF - 30 * DAY) & (at <= AS_OF), ["lead_id", "kind"]]
     kind = recent["kind"]
@@ -326,6 +353,7 @@ def _pandas_counts(events: pd.DataFrame) -> pd.DataFrame:
             "pricing": kind.isin(PRICING_KINDS),
             "reading": kind.isin(READING_KINDS),
             "live": kind.isin(LIVE_KINDS),
+            "raised": kind.isin(HAND_RAISERS),
         }
     )
     return flags.groupby(recent["lead_id"].to_numpy()).sum()
@@ -349,7 +377,7 @@ def _pandas_engagement(events: pd.DataFrame) -> pd.Series:
 
 
 def hand_polars(leads: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
-    """`MODEL` in native lazy polars: ``leads`` with ``rules``, ``engagement`` and ``total`` added."""
+    """`MODEL` in native lazy polars: ``leads`` with the scores, total, grade, temperature and flags added."""
 
     def text(column: str) -> pl.Expr:
         return pl.col(column).str.strip_chars().str.to_lowercase()
@@ -381,6 +409,9 @@ def hand_polars(leads: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
         (pl.col("live") >= 1, 5),
     ]
     rules = pl.sum_horizontal(pl.when(hit).then(points).otherwise(0) for hit, points in hits).cast(pl.Float64)
+    # The model's semantics, as leadkit applies them: ids compared stripped, kinds stripped and lower-cased.
+    leads = leads.lazy().with_columns(pl.col("id").str.strip_chars())
+    events = events.lazy().with_columns(pl.col("lead_id").str.strip_chars(), text("kind"))
     at = pl.col("at")
     kind = pl.col("kind")
     counts = (
@@ -391,20 +422,35 @@ def hand_polars(leads: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
             kind.is_in(PRICING_KINDS).sum().alias("pricing"),
             kind.is_in(READING_KINDS).sum().alias("reading"),
             kind.is_in(LIVE_KINDS).sum().alias("live"),
+            kind.is_in(HAND_RAISERS).sum().alias("raised"),
         )
     )
+
+    def banded(column: str, bands: list[tuple[float, str]], otherwise: str) -> pl.Expr:
+        expr = pl.lit(otherwise)
+        for at, name in reversed(bands):
+            expr = pl.when(pl.col(column) >= at).then(pl.lit(name)).otherwise(expr)
+        return expr
+
+    grade = banded("rules", GRADES, "D")
     return (
         leads.lazy()
         .join(counts, left_on="id", right_on="lead_id", how="left")
         .join(_polars_engagement(events), left_on="id", right_on="lead_id", how="left")
         .with_columns(rules.alias("rules"), pl.col("engagement").fill_null(0.0).clip(lower_bound=0.0))
-        .with_columns(total=pl.col("rules") + pl.col("engagement"))
-        .drop("pricing", "reading", "live")
+        .with_columns(
+            total=pl.col("rules") + pl.col("engagement"),
+            grade=grade,
+            temperature=banded("engagement", TEMPERATURES, "cold"),
+            sales_ready=pl.col("raised").fill_null(0) > 0,
+        )
+        .with_columns(mql=(pl.col("total") >= MQL_TOTAL) & pl.col("grade").is_in(MQL_GRADES))
+        .drop("pricing", "reading", "live", "raised")
         .collect()
     )
 
 
-def _polars_engagement(events: pl.DataFrame) -> pl.LazyFrame:
+def _polars_engagement(events: pl.LazyFrame) -> pl.LazyFrame:
     """Per lead, the decayed sum of the counted signals (before the floor)."""
     signals = pl.LazyFrame([(k, *s) for k, s in SIGNALS.items()], schema=SIGNAL_COLUMNS, orient="row")
     us = pl.col("at").dt.epoch("us")
@@ -458,16 +504,43 @@ def _timed(run: Callable[[], Any]) -> tuple[Any, float]:
     return result, time.perf_counter() - start
 
 
-def _totals(ids: Any, totals: Any) -> pl.DataFrame:
-    return pl.DataFrame({"id": pl.Series(ids, dtype=pl.String), "total": pl.Series(totals, dtype=pl.Float64)})
+def _totals(frame: Any) -> pl.DataFrame:
+    """The ``id``, ``total`` and `FLAGS` columns of a result, as polars (temperatures as plain text)."""
+    native = (
+        frame
+        if isinstance(frame, pl.DataFrame)
+        else pl.from_dataframe(frame)
+        if hasattr(frame, "__dataframe__")
+        else pl.from_arrow(frame)
+    )
+    return native.select(
+        pl.col("id").cast(pl.String),
+        pl.col("total").cast(pl.Float64),
+        *(pl.col(f).cast(pl.String if f in ("grade", "temperature") else pl.Boolean) for f in FLAGS),
+    )
 
 
-def _difference(reference: pl.DataFrame, other: pl.DataFrame) -> tuple[float, int]:
-    """The largest relative difference of ``total`` between two (id, total) frames, and the ids missing."""
+def _objects_totals(results: list[Any]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "id": [q.lead_id for q in results],
+            "total": [float(q.total) for q in results],
+            "grade": [q.grade for q in results],
+            "temperature": [str(q.temperature) for q in results],
+            "mql": [q.mql for q in results],
+            "sales_ready": [q.sales_ready for q in results],
+        }
+    )
+
+
+def _difference(reference: pl.DataFrame, other: pl.DataFrame) -> tuple[float, int, int]:
+    """Between two `_totals` frames: the largest relative difference of ``total``, the ids missing, and
+    the leads whose grade, temperature, MQL or sales-ready flag differ."""
     joined = reference.join(other, on="id", how="left", suffix="_other")
     missing = joined["total_other"].null_count() + abs(len(reference) - len(other))
     gap = (joined["total"] - joined["total_other"]).abs() / joined["total"].abs().clip(lower_bound=1.0)
-    return float(gap.max() or 0.0), missing
+    flags = joined.select(pl.any_horizontal(pl.col(f) != pl.col(f"{f}_other") for f in FLAGS).sum()).item()
+    return float(gap.max() or 0.0), missing, int(flags or 0)
 
 
 def run_pandas(runs: Runs, model: leadkit.ScoringModel, leads: pl.DataFrame, events: pl.DataFrame) -> None:
@@ -476,10 +549,12 @@ def run_pandas(runs: Runs, model: leadkit.ScoringModel, leads: pl.DataFrame, eve
     print(f"polars -> pandas conversion: {seconds:.1f} s (not counted)")
     n = len(leads)
     result = runs.time("hand-written pandas", n, lambda: hand_pandas(lead_pd, event_pd))
-    runs.totals["hand-written pandas"] = _totals(result["id"], result["total"])
+    runs.totals["hand-written pandas"] = _totals(pl.from_pandas(result[["id", "total", *FLAGS]]))
     del result
     result = runs.time("leadkit on pandas", n, lambda: score_frame(model, lead_pd, as_of=AS_OF, interactions=event_pd))
-    runs.totals["leadkit on pandas"] = _totals(result["id"], result["total"])
+    runs.totals["leadkit on pandas"] = _totals(
+        pl.from_pandas(result[["id", "total", *FLAGS]].astype({"temperature": str}))
+    )
     del result
     runs.time(
         "leadkit on pandas (validate=False)",
@@ -492,14 +567,14 @@ def run_polars(runs: Runs, model: leadkit.ScoringModel, leads: pl.DataFrame, eve
     """The hand-written polars version, then leadkit on polars LazyFrames; leadkit's (id, total) back."""
     n = len(leads)
     result = runs.time("hand-written polars (lazy)", n, lambda: hand_polars(leads, events))
-    runs.totals["hand-written polars"] = result.select("id", "total")
+    runs.totals["hand-written polars"] = _totals(result)
     del result
     result = runs.time(
         "leadkit on polars (lazy)",
         n,
         lambda: score_frame(model, leads.lazy(), as_of=AS_OF, interactions=events.lazy()).collect(),
     )
-    return result.select("id", "total")
+    return _totals(result)
 
 
 def run_duckdb(runs: Runs, model: leadkit.ScoringModel, leads: pl.DataFrame, events: pl.DataFrame) -> None:
@@ -514,7 +589,7 @@ def run_duckdb(runs: Runs, model: leadkit.ScoringModel, leads: pl.DataFrame, eve
         len(leads),
         lambda: score_frame(model, lead_rel, as_of=AS_OF, interactions=event_rel).to_arrow_table(),
     )
-    runs.totals["leadkit on DuckDB"] = _totals(result["id"], result["total"])
+    runs.totals["leadkit on DuckDB"] = _totals(pl.from_arrow(result))
     connection.close()
 
 
@@ -525,7 +600,7 @@ def run_objects(runs: Runs, model: leadkit.ScoringModel, leads: pl.DataFrame, ev
     print(f"object path: {len(objects):,} Lead objects with {len(mine):,} interactions built (not timed)")
     label = f"leadkit object path ({len(objects):,} leads)"
     results = runs.time(label, len(objects), lambda: [model.qualify(lead, as_of=AS_OF) for lead in objects])
-    runs.totals["object path"] = _totals([q.lead_id for q in results], [q.total for q in results])
+    runs.totals["object path"] = _objects_totals(results)
 
 
 def _spark_session() -> Any:
@@ -555,7 +630,7 @@ def run_spark(runs: Runs, model: leadkit.ScoringModel, leads: pl.DataFrame, even
         scored = score_frame(model, lead_frame, as_of=AS_OF, interactions=event_frame)
         label = "leadkit on PySpark local[2]"
         runs.time(label, len(leads), lambda: scored.write.format("noop").mode("overwrite").save())
-        runs.totals["leadkit on PySpark"] = pl.from_arrow(scored.select("id", "total").toArrow())
+        runs.totals["leadkit on PySpark"] = _totals(pl.from_arrow(scored.select("id", "total", *FLAGS).toArrow()))
     finally:
         spark.stop()
     seconds = runs.rows[-1][2]
@@ -594,18 +669,18 @@ def report(runs: Runs, notes: list[str]) -> None:
 def check(reference: pl.DataFrame, totals: dict[str, pl.DataFrame]) -> None:
     """Each engine's totals against leadkit on polars (on the leads each engine scored)."""
     print()
-    print(f"totals against leadkit on polars (max relative difference, tolerance {TOLERANCE:g}):")
+    print(f"totals (max relative difference, tolerance {TOLERANCE:g}), grades and flags against leadkit on polars:")
     ok = True
     for label, other in totals.items():
         part = (
             reference if len(other) == len(reference) else reference.filter(pl.col("id").is_in(other["id"].implode()))
         )
-        gap, missing = _difference(part, other)
-        same = gap <= TOLERANCE and missing == 0
+        gap, missing, flags = _difference(part, other)
+        same = gap <= TOLERANCE and missing == 0 and flags == 0
         ok &= same
-        note = f", {missing} ids missing" if missing else ""
+        note = (f", {missing} ids missing" if missing else "") + (f", {flags} leads' flags differ" if flags else "")
         print(f"  {label:<36} on {len(other):>9,} leads: {gap:.3g}{note}  {'ok' if same else 'DIFFERENT'}")
-    print("all totals agree" if ok else "SOME TOTALS DIFFER")
+    print("all totals, grades and flags agree" if ok else "SOME RESULTS DIFFER")
 
 
 def _parse() -> argparse.Namespace:

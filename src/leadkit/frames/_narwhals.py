@@ -236,11 +236,15 @@ def _engagement(plan: EngagementPlan, interactions: Any, *, pyarrow: bool, dask:
         else:  # how many came before in its period: its rank in time there (ties in any order), less one
             before = nw.col("us").rank("ordinal").over(*keys).cast(f64) - m
         events = events.with_columns(before.cast(f64).alias("__lk_before"))
-    zero = nw.lit(0.0, dtype=f64)
-    room = nw.col("__lk_l") - nw.col("__lk_before")
-    counted = nw.when(room >= m).then(m).otherwise(nw.when(room > zero).then(room).otherwise(zero))
     worth = to_expr(decay_expr(Col("sec"), plan.now, Col("__lk_r")), {}) * nw.col("__lk_pts")
-    return events.select(nw.col(_ID), (counted * worth).alias(plan.column)).group_by(_ID).agg(nw.col(plan.column).sum())
+    if dask:  # a group of m interactions at one time counts as many of them as the limit leaves room for
+        zero = nw.lit(0.0, dtype=f64)
+        room = nw.col("__lk_l") - nw.col("__lk_before")
+        counted = nw.when(room >= m).then(m).otherwise(nw.when(room > zero).then(room).otherwise(zero))
+        worth = counted * worth
+    else:  # one row, one interaction: it counts when fewer than the limit came before it
+        events = events.filter(nw.col("__lk_before") < nw.col("__lk_l"))
+    return events.select(nw.col(_ID), worth.alias(plan.column)).group_by(_ID).agg(nw.col(plan.column).sum())
 
 
 def run_plan(
