@@ -9,10 +9,16 @@ Two YAML 1.1 rules that surprise people are replaced by YAML 1.2's:
   accept naive times); they stay text and leadkit parses them, so a missing
   offset is reported like any other bad value.
 
-Duplicate keys, which PyYAML would silently collapse, are refused, and so
-are documents nested deeper than `MAX_DEPTH` (checked on the flat event
-stream first: libyaml composes nodes recursively, and a hostile document
-nested a hundred thousand levels deep would otherwise crash the process).
+Duplicate keys, which PyYAML would silently collapse, are refused. So are
+hostile documents, before anything is built from them:
+
+* more than `MAX_BYTES` of text (checked first, before parsing);
+* nesting deeper than `MAX_DEPTH` (checked on the flat event stream:
+  libyaml composes nodes recursively, and a document nested a hundred
+  thousand levels deep would otherwise crash the process);
+* more than `MAX_VALUES` values once aliases are expanded, which refuses
+  "billion laughs" alias bombs: nine lines whose aliases expand to a
+  thousand million values.
 """
 
 from __future__ import annotations
@@ -56,24 +62,70 @@ _Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 MAX_DEPTH = 100
 """Deepest nesting of mappings and lists accepted in a YAML document."""
 
+MAX_BYTES = 10_000_000
+"""Largest YAML document accepted, in bytes of UTF-8 (10 MB: bigger lead lists belong in JSON Lines or CSV)."""
+
+MAX_VALUES = 1_000_000
+"""Most values (scalars, mappings and lists) a YAML document may hold once its aliases are expanded."""
+
 _OPEN = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
 _CLOSE = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
 
-def _check_depth(text: str | bytes) -> None:
-    depth = 0
+def _line(event: yaml.Event) -> int | None:
+    return event.start_mark.line + 1 if event.start_mark else None
+
+
+def _check_size(text: str | bytes) -> None:
+    size = len(text) if isinstance(text, bytes) else len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_BYTES:
+        raise ValidationError.at(
+            (), f"a YAML document of at most {MAX_BYTES:,} bytes", f"{size:,} bytes", reason="document too large"
+        )
+
+
+def _check_events(text: str | bytes) -> None:
+    """Refuse nesting deeper than `MAX_DEPTH` and more than `MAX_VALUES` values with aliases expanded.
+
+    One pass over the event stream: each open mapping or list counts the
+    values under it; an alias counts as many as its anchored value holds.
+    """
+    counts = [0]  # values under each open collection (the document at the bottom)
+    anchors: list[str | None] = [None]
+    sizes: dict[str, int] = {}  # values an anchor's value holds, itself included
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, _OPEN):
-            depth += 1
-            if depth > MAX_DEPTH:
+            if len(counts) > MAX_DEPTH:
                 raise ValidationError.at(
                     (),
                     f"at most {MAX_DEPTH} levels of nested mappings and lists",
                     reason="nested too deeply",
-                    line=event.start_mark.line + 1 if event.start_mark else None,
+                    line=_line(event),
                 )
-        elif isinstance(event, _CLOSE):
-            depth -= 1
+            counts.append(1)
+            anchors.append(event.anchor)
+            continue
+        if isinstance(event, _CLOSE):
+            size = counts.pop()
+            anchor = anchors.pop()
+            if anchor is not None:
+                sizes[anchor] = size
+        elif isinstance(event, yaml.ScalarEvent):
+            size = 1
+            if event.anchor is not None:
+                sizes[event.anchor] = 1
+        elif isinstance(event, yaml.AliasEvent):
+            size = sizes.get(event.anchor, 1)  # an unknown anchor is reported by the composer
+        else:
+            continue
+        counts[-1] += size
+        if counts[-1] > MAX_VALUES:
+            raise ValidationError.at(
+                (),
+                f"at most {MAX_VALUES:,} values once aliases are expanded",
+                reason="too many values once aliases are expanded (an alias bomb?)",
+                line=_line(event),
+            )
 
 
 class Document:
@@ -147,12 +199,14 @@ def load(text: str | bytes) -> Document:
     """Parse one YAML document safely.
 
     Raises:
-        ValidationError: for YAML syntax errors, duplicate keys, or tags that
-            the safe loader refuses (such as ``!!python/object``).
+        ValidationError: for YAML syntax errors, duplicate keys, tags that
+            the safe loader refuses (such as ``!!python/object``), and
+            documents over the limits (`MAX_BYTES`, `MAX_DEPTH`, `MAX_VALUES`).
     """
+    _check_size(text)
     loader = _Loader(text)
     try:
-        _check_depth(text)
+        _check_events(text)
         root = loader.get_single_node()
         if root is not None:
             _check_duplicates(root)

@@ -41,6 +41,7 @@ from leadkit.model import LEAD_FIELD_PATHS, CriterionStatus, Lead
 __all__ = [
     "FIELD_PATHS",
     "MAX_MATCH_LENGTH",
+    "MAX_REGEX_WAYS",
     "OPERATORS",
     "AllOf",
     "AnyOf",
@@ -79,8 +80,11 @@ FIELD_PATHS = (
 )
 """The paths a condition can read (``attributes.<key>`` stands for any custom field)."""
 
-MAX_MATCH_LENGTH = 10_000
-"""``matches`` searches at most this many characters of a field's text."""
+MAX_MATCH_LENGTH = 1_000
+"""``matches`` searches at most this many characters of a field's text (after stripping)."""
+
+MAX_REGEX_WAYS = 10_000
+"""Most ways a ``matches`` pattern may have to match at one place (see `regex_problem`)."""
 
 MAX_PATTERN_LENGTH = 1_000
 _STATUSES = tuple(status.value for status in CriterionStatus)
@@ -247,6 +251,104 @@ def _skip_class(pattern: str, i: int) -> int:
     return j + 1
 
 
+_NESTED = "no repeated group that itself repeats without bound, such as (a+)+ (exponential time)"
+_ALTERNATION = "no repeated group of alternatives, such as (a|ab)*: use a class such as [ab]* (exponential time)"
+
+
+def _repeat_cost(cost: int, most: int) -> int:
+    """The ways to match an atom that matches ``cost`` ways, repeated up to ``most`` times (capped)."""
+    if cost == 1:
+        return most + 1
+    if most * cost.bit_length() > 64:
+        return MAX_REGEX_WAYS + 1
+    return min(sum(cost**k for k in range(most + 1)), MAX_REGEX_WAYS + 1)
+
+
+class _Group:
+    """A group being read: the ways its finished alternatives match, and its current one."""
+
+    __slots__ = ("alternatives", "before_last", "branches", "ways")
+
+    def __init__(self) -> None:
+        self.alternatives = 0  # ways of the finished alternatives
+        self.branches = 1
+        self.ways = 1  # ways of the current alternative so far
+        self.before_last = 1  # ways before its last atom (a quantifier replaces that atom's share)
+
+    def add(self, ways: int) -> None:
+        self.before_last = self.ways
+        self.ways = min(self.ways * ways, MAX_REGEX_WAYS + 1)
+
+    def total(self) -> int:
+        return min(self.alternatives + self.ways, MAX_REGEX_WAYS + 1)
+
+
+def _scan_regex(pattern: str) -> str | None:  # noqa: PLR0912, PLR0915 - one pass over the pattern's syntax
+    """The first problem of a pattern that compiles, in one pass over its syntax."""
+    groups = [_Group()]
+    unbounded = [False]  # per open group: does it contain an unbounded repeat?
+    closed: tuple[bool, int] | None = None  # the group just closed: (unbounded inside, alternatives)
+    i = 0
+    while i < len(pattern):
+        c, problem = pattern[i], None
+        quantifier = _QUANTIFIER.match(pattern, i) if c == "{" else None
+        if c == "\\":
+            problem, i, closed = _escape_problem(pattern[i + 1 : i + 2]), i + 2, None
+            groups[-1].add(1)
+        elif c == "[":
+            i, closed = _skip_class(pattern, i), None
+            groups[-1].add(1)
+        elif c == "(":
+            problem = _group_problem(pattern, i) if pattern.startswith("(?", i) else None
+            unbounded.append(False)
+            groups.append(_Group())
+            i, closed = i + 1, None
+        elif c == ")" and len(groups) > 1:
+            inner = unbounded.pop()
+            unbounded[-1] = unbounded[-1] or inner
+            group = groups.pop()
+            groups[-1].add(group.total())
+            i, closed = i + 1, (inner, group.branches)
+        elif c == "|":
+            group = groups[-1]
+            group.alternatives, group.branches = group.total(), group.branches + 1
+            group.ways = group.before_last = 1
+            i, closed = i + 1, None
+        elif c in "*+?" or quantifier:
+            if quantifier:
+                upper = quantifier[3] if quantifier[2] else quantifier[1]
+                most = int(upper) if upper else MAX_MATCH_LENGTH
+            else:
+                most = 1 if c == "?" else MAX_MATCH_LENGTH
+            most = min(most, MAX_MATCH_LENGTH)
+            endless = bool(quantifier[2]) and not quantifier[3] if quantifier else c != "?"
+            i = quantifier.end() if quantifier else i + 1
+            if closed and endless and closed[0]:
+                return _NESTED
+            if closed and endless and closed[1] > 1:
+                return _ALTERNATION
+            unbounded[-1] = unbounded[-1] or endless
+            group = groups[-1]
+            atom = max(group.ways // max(group.before_last, 1), 1)
+            group.ways = min(group.before_last * _repeat_cost(atom, most), MAX_REGEX_WAYS + 1)
+            if pattern[i : i + 1] == "+":
+                return "no possessive quantifiers (not portable)"
+            i += pattern[i : i + 1] == "?"  # lazy
+            closed = None
+        else:
+            i, closed = i + 1, None
+            groups[-1].add(1)
+        if problem:
+            return problem
+    if groups[0].total() > MAX_REGEX_WAYS:
+        return (
+            f"a pattern with fewer than {MAX_REGEX_WAYS:,} ways to match at one place "
+            f"(each repeat multiplies them: at most one unbounded +, * or {{n,}}, bounded ones such as \\s{{1,5}} "
+            f"for the rest; the text searched is up to {MAX_MATCH_LENGTH:,} characters)"
+        )
+    return None
+
+
 def regex_problem(pattern: str) -> str | None:
     r"""Why ``pattern`` is not a portable, safe regex, or ``None`` when it is.
 
@@ -254,8 +356,12 @@ def regex_problem(pattern: str) -> str | None:
     classes, groups, alternation, anchors, quantifiers, the inline flags
     ``i``, ``m`` and ``s``). Refused: lookaround, backreferences, atomic
     groups, possessive quantifiers, conditionals, ``\Z``, other inline flags,
-    and a repeated group that itself contains an unbounded repeat (such as
-    ``(a+)+``), which can take exponential time.
+    and patterns that can take too long on a backtracking engine: a repeated
+    group that itself contains an unbounded repeat (such as ``(a+)+``) or
+    alternatives (such as ``(a|ab)*``), and any pattern with more than
+    `MAX_REGEX_WAYS` ways to match at one place of the text (each repeat
+    multiplies them by its range, an unbounded one by `MAX_MATCH_LENGTH`,
+    so ``a*a*b`` is refused and ``\s{1,5}of\s{1,5}`` is not).
 
     Examples:
         >>> regex_problem("^(senior|lead) engineer$") is None
@@ -269,39 +375,7 @@ def regex_problem(pattern: str) -> str | None:
         re.compile(pattern)
     except re.error as exc:
         return f"a valid regular expression ({exc})"
-    unbounded = [False]  # per open group: does it contain an unbounded repeat?
-    closed: bool | None = None  # the group just closed, if the previous atom was one
-    i = 0
-    while i < len(pattern):
-        c, problem = pattern[i], None
-        quantifier = _QUANTIFIER.match(pattern, i) if c == "{" else None
-        if c == "\\":
-            problem, i, closed = _escape_problem(pattern[i + 1 : i + 2]), i + 2, None
-        elif c == "[":
-            i, closed = _skip_class(pattern, i), None
-        elif c == "(":
-            problem = _group_problem(pattern, i) if pattern.startswith("(?", i) else None
-            unbounded.append(False)
-            i, closed = i + 1, None
-        elif c == ")":
-            inner = unbounded.pop() if len(unbounded) > 1 else False
-            unbounded[-1] = unbounded[-1] or inner
-            i, closed = i + 1, inner
-        elif c in "*+?" or quantifier:
-            endless = bool(quantifier[2]) and not quantifier[3] if quantifier else c != "?"
-            i = quantifier.end() if quantifier else i + 1
-            if closed and endless:
-                return "no repeated group that itself repeats without bound, such as (a+)+ (exponential time)"
-            unbounded[-1] = unbounded[-1] or endless
-            if pattern[i : i + 1] == "+":
-                return "no possessive quantifiers (not portable)"
-            i += pattern[i : i + 1] == "?"  # lazy
-            closed = None
-        else:
-            i, closed = i + 1, None
-        if problem:
-            return problem
-    return None
+    return _scan_regex(pattern)
 
 
 # --- conditions ---------------------------------------------------------------------------------
