@@ -88,7 +88,7 @@ class TestScore:
         captured = capsys.readouterr()
         assert "leads scored with model 'default' as of 2026-12-21T00:00:00+00:00" in captured.out
         assert re.search(r"^\s+1\s+L-\d{4}\s", captured.out, re.MULTILINE)
-        assert "rows are invalid and were not scored" in captured.err
+        assert "read 200 leads: scored 190, failed 10 (listed below)" in captured.err
 
     def test_json_matches_the_library(self, capsys: pytest.CaptureFixture[str]) -> None:
         """JSON output holds, in file order, what ScoringModel.qualify gives."""
@@ -140,6 +140,64 @@ class TestScore:
         """--debug lets the exception through."""
         with pytest.raises(leadkit.ConfigError):
             main(["score", SAMPLE, "--model", "missing.yaml", "--debug"])
+
+
+class TestPartialFailures:
+    def _leads(self, tmp_path: Path) -> Path:
+        path = tmp_path / "leads.json"
+        rows = [
+            {"id": "a", "created_at": "2026-01-01T00:00:00Z"},
+            {"id": "b", "created_at": "2026-01-01T00:00:00", "company": {"employees": -5}},
+            {"id": "c", "created_at": "2026-01-01T00:00:00Z", "company": {"employees": 40}},
+            {"id": "d", "created_at": "2026-01-01T00:00:00Z", "lead_score": 99},
+        ]
+        path.write_text(json.dumps(rows))
+        return path
+
+    def test_output_file_and_error_report(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """Good rows are written, bad rows land in FILE.errors.csv with row, field and message; exit 1."""
+        out = tmp_path / "scores.csv"
+        assert (
+            main(["score", str(self._leads(tmp_path)), "--as-of", AS_OF, "--format", "csv", "--output", str(out)]) == 1
+        )
+        scored = out.read_text().splitlines()
+        assert [line.split(",")[0] for line in scored[1:]] == ["a", "c"]
+        report = (tmp_path / "scores.csv.errors.csv").read_text().splitlines()
+        assert report[0] == "row,field,line,message"
+        rows = [line.split(",", 3) for line in report[1:]]
+        assert {row[0] for row in rows} == {"1", "3"}
+        assert ["1", "created_at"] in [row[:2] for row in rows]
+        assert ["1", "company.employees"] in [row[:2] for row in rows]
+        assert any(row[:2] == ["3", "lead_score"] and "unknown field" in row[3] for row in rows)
+        err = capsys.readouterr().err
+        assert "read 4 leads: scored 2, failed 2" in err
+        assert "scores.csv.errors.csv" in err
+
+    def test_a_clean_run_removes_an_old_report(self, tmp_path: Path) -> None:
+        """The report beside the output always describes the latest run."""
+        out = tmp_path / "scores.json"
+        report = tmp_path / "scores.json.errors.csv"
+        report.write_text("stale")
+        clean = tmp_path / "ok.json"
+        clean.write_text(json.dumps([{"id": "a", "created_at": "2026-01-01T00:00:00Z"}]))
+        assert main(["score", str(clean), "--as-of", AS_OF, "--format", "json", "--output", str(out)]) == 0
+        assert not report.exists()
+        assert [r["lead"] for r in json.loads(out.read_text())] == ["a"]
+
+    def test_raise_stops_with_exit_2_and_no_output(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """--errors raise: the first invalid lead stops the run before anything is written."""
+        out = tmp_path / "scores.csv"
+        args = ["score", str(self._leads(tmp_path)), "--as-of", AS_OF, "--errors", "raise", "--output", str(out)]
+        assert main(args) == 2
+        assert not out.exists()
+        assert "leads[1]" in capsys.readouterr().err
+
+    def test_unwritable_output_is_a_clear_error(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """An output path in a missing folder is reported, exit 2."""
+        out = tmp_path / "missing" / "scores.csv"
+        assert main(["score", SAMPLE, "--as-of", AS_OF, "--output", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert '["--output"]: No such file or directory; expected a writable file' in err
 
 
 class TestExplain:

@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 
 from leadkit import (
     EngagementScorer,
+    Lead,
     MissingExtraError,
+    Score,
     ValidationError,
     default_model,
     load_sample_leads,
@@ -82,3 +84,81 @@ def test_bad_arguments(kwargs: dict[str, object], message: str) -> None:
 def test_leads_must_be_leads(bad: object) -> None:
     with pytest.raises(ValidationError, match="leads"):
         score_many(MODEL, bad, as_of=SAMPLE_AS_OF)  # type: ignore[call-overload]
+
+
+# --- errors="collect": partial failures ------------------------------------------------------------
+
+
+class PickyScorer:
+    """A custom scorer that refuses leads without a company name (module level, so it pickles)."""
+
+    name = "picky"
+
+    def score(self, lead: Lead, *, as_of: datetime) -> Score:
+        if lead.company is None or lead.company.name is None:
+            raise ValidationError.at(("company", "name"), "a company name", reason="missing")
+        return Score(scorer=self.name)
+
+
+def _mixed(draw_leads: list[Lead], junk: list[object], positions: list[int]) -> list[object]:
+    items: list[object] = list(draw_leads)
+    for position, item in zip(positions, junk, strict=False):
+        items.insert(min(position, len(items)), item)
+    return items
+
+
+@settings(max_examples=40)
+@given(
+    st.lists(leads(), max_size=8),
+    st.lists(st.none() | st.integers() | st.text(max_size=3), max_size=4),
+    st.lists(st.integers(0, 12), min_size=4, max_size=4),
+    st.none() | st.integers(1, 3),
+)
+def test_collect_scores_every_good_lead_and_reports_every_bad_one(
+    good: list[Lead], junk: list[object], positions: list[int], chunk: int | None
+) -> None:
+    """scored + failed == read; the scored ones are what raise mode gives them; each failure names its row."""
+    items = _mixed(good, junk, positions)
+    batch = score_many(PickyScorer(), items, as_of=SAMPLE_AS_OF, errors="collect", chunk_size=chunk)
+    assert batch.read == len(items)
+    assert len(batch.results) + len(batch.failed_rows) == batch.read
+    assert set(batch.rows).isdisjoint(batch.failed_rows)
+    for row, result in zip(batch.rows, batch.results, strict=True):
+        assert result == PickyScorer().score(items[row], as_of=SAMPLE_AS_OF)  # type: ignore[arg-type]
+    for row in batch.failed_rows:
+        item = items[row]
+        if isinstance(item, Lead):
+            problems = [p for p in batch.problems if p.path[:2] == ("leads", row)]
+            assert [p.path for p in problems] == [("leads", row, "company", "name")]
+        else:
+            assert any(p.path == ("leads", row) and p.expected == "a Lead" for p in batch.problems)
+    assert list(batch.rows) == sorted(batch.rows)
+    assert list(batch) == list(batch.results)
+    assert len(batch) == len(batch.results)
+
+
+def test_collect_with_a_clean_input_equals_raise() -> None:
+    batch = score_many(MODEL, SAMPLE[:20], as_of=SAMPLE_AS_OF, errors="collect")
+    assert batch.results == score_many(MODEL, SAMPLE[:20], as_of=SAMPLE_AS_OF)
+    assert batch.problems == ()
+    assert batch.rows == tuple(range(20))
+
+
+def test_raise_stops_at_the_first_failure() -> None:
+    with pytest.raises(ValidationError, match=r"company\.name"):
+        score_many(PickyScorer(), SAMPLE[:20], as_of=SAMPLE_AS_OF)
+    with pytest.raises(ValidationError, match=r"leads\[1\]: expected a Lead"):
+        score_many(MODEL, [SAMPLE[0], "x"], as_of=SAMPLE_AS_OF)
+
+
+def test_collect_on_worker_processes_gives_the_same_batch() -> None:
+    items: list[object] = [*SAMPLE[:40], 7, *SAMPLE[40:60]]
+    here = score_many(PickyScorer(), items, as_of=SAMPLE_AS_OF, errors="collect")
+    there = score_many(PickyScorer(), items, as_of=SAMPLE_AS_OF, errors="collect", workers=2, chunk_size=10)
+    assert there == here
+    assert here.failed_rows  # the sample has leads without a company name, and the 7
+
+
+def test_errors_must_be_raise_or_collect() -> None:
+    with pytest.raises(ValidationError, match="errors: expected 'raise' or 'collect'"):
+        score_many(MODEL, SAMPLE[:1], as_of=SAMPLE_AS_OF, errors="ignore")  # type: ignore[call-overload]

@@ -19,13 +19,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+import attrs
+
 from leadkit import _cli_learn
 from leadkit._cli_learn import add_commands as add_learning_commands
 from leadkit._io import LeadBatch, read_leads
 from leadkit._tables import text_table as _table
 from leadkit.contact import dedupe, is_contactable
 from leadkit.datasets import SAMPLE_AS_OF, load_sample_leads, load_sample_personas, sample_leads_path
-from leadkit.errors import ConfigError, LeadkitError, ValidationError, suggest
+from leadkit.errors import ConfigError, LeadkitError, Problem, ValidationError, format_path, suggest
 
 if TYPE_CHECKING:
     from leadkit.model import Lead
@@ -309,30 +311,84 @@ def _record(q: Qualification) -> dict[str, Any]:
     return record
 
 
-def _score(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    model = load_model_option(args.model)
-    as_of = parse_as_of(args.as_of)
-    batch = _read(args.path, strict=not args.lenient, err=err)
-    qualifications = model.qualify_many(batch.leads, as_of=as_of)
+def _error_report(problems: Sequence[Problem]) -> str:
+    """The problems as CSV: the 0-based row of the lead in the input, the field path, the line, the message."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["row", "field", "line", "message"])
+    for p in problems:
+        row = p.path[1] if len(p.path) > 1 and p.path[0] == "leads" else ""
+        field = format_path(p.path[2:]) if row != "" else format_path(p.path)
+        message = f"{p.reason}; expected {p.expected}" if p.reason else f"expected {p.expected}"
+        message += f" (got {p.got})" if p.got is not None else ""
+        writer.writerow([row, field, "" if p.line is None else p.line, message])
+    return buffer.getvalue()
+
+
+def _scored_output(args: argparse.Namespace, qualifications: Sequence[Qualification], as_of: datetime) -> str:
+    model_name = args.model_name
     if args.format == "table":
-        print(
-            f"{args.path}: {len(qualifications)} leads scored with model {model.name!r} as of {as_of.isoformat()}",
-            file=out,
-        )
-        print(_ranking(qualifications), file=out)
-    elif args.format == "json":
-        json.dump([_record(q) for q in qualifications], out, indent=2)
-        print(file=out)
+        head = f"{args.path}: {len(qualifications)} leads scored with model {model_name!r} as of {as_of.isoformat()}"
+        return f"{head}\n{_ranking(qualifications)}\n"
+    if args.format == "json":
+        return json.dumps([_record(q) for q in qualifications], indent=2) + "\n"
+    records = [_record(q) for q in qualifications]
+    buffer = io.StringIO()
+    headers = list(records[0]) if records else ["lead", "total"]
+    writer = csv.DictWriter(buffer, fieldnames=headers, lineterminator="\n")
+    writer.writeheader()
+    for record in records:
+        writer.writerow(record | {"reasons": " | ".join(record["reasons"])})
+    return buffer.getvalue()
+
+
+def _score(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from leadkit.scoring.many import score_many
+
+    model = load_model_option(args.model)
+    args.model_name = model.name
+    as_of = parse_as_of(args.as_of)
+    batch = read_leads(args.path, strict=not args.lenient, errors=args.errors)
+    rows = [row for row in range(batch.read) if row not in set(batch.failed_rows)]  # the file row of each lead
+    scored = score_many(model, batch.leads, as_of=as_of, errors="collect")
+    unscored = [attrs.evolve(p, path=("leads", rows[int(p.path[1])], *p.path[2:])) for p in scored.problems]
+    if args.errors == "raise" and unscored:
+        raise ValidationError(unscored)
+    problems = sorted(
+        (*batch.problems, *unscored), key=lambda p: (p.path[0] != "leads", p.path[1] if len(p.path) > 1 else 0)
+    )
+    failed = len({p.path[1] for p in problems if len(p.path) > 1 and p.path[0] == "leads"})
+    text = _scored_output(args, scored.results, as_of)
+    report_path = None
+    if args.output is None:
+        out.write(text)
     else:
-        records = [_record(q) for q in qualifications]
-        buffer = io.StringIO()
-        headers = list(records[0]) if records else ["lead", "total"]
-        writer = csv.DictWriter(buffer, fieldnames=headers, lineterminator="\n")
-        writer.writeheader()
-        for record in records:
-            writer.writerow(record | {"reasons": " | ".join(record["reasons"])})
-        out.write(buffer.getvalue())
-    return 1 if batch.problems else 0
+        output = Path(args.output)
+        _write_text(output, text)
+        report_path = output.with_name(output.name + ".errors.csv")
+        if problems:
+            _write_text(report_path, _error_report(problems))
+        elif report_path.exists():
+            report_path.unlink()  # a report left from an earlier run would describe other data
+    if problems:
+        where = f"listed in {report_path}" if report_path is not None else "listed below"
+        print(
+            f"leadkit: read {batch.read} leads: scored {len(scored.results)}, failed {failed} ({where})",
+            file=err,
+        )
+        if report_path is None:
+            for problem in problems:
+                print(f"    {problem}", file=err)
+    return 1 if problems else 0
+
+
+def _write_text(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError.at(
+            ("--output",), "a writable file", str(path), reason=exc.strerror or type(exc).__name__
+        ) from None
 
 
 def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -393,6 +449,18 @@ def _parser() -> argparse.ArgumentParser:
         if name == "score":
             command.add_argument(
                 "--format", choices=_FORMATS, default="table", help="table (ranked), csv or json (in file order)"
+            )
+            command.add_argument(
+                "--output",
+                metavar="FILE",
+                help="write the results to FILE (default: standard output) and any error report to FILE.errors.csv",
+            )
+            command.add_argument(
+                "--errors",
+                choices=("collect", "raise"),
+                default="collect",
+                help="collect: score every valid lead and report the others, exit status 1 (the default); "
+                "raise: stop at the first invalid lead, exit status 2",
             )
         command.add_argument("--lenient", action="store_true", help="keep unknown fields in attributes")
     add_learning_commands(commands, common)

@@ -28,7 +28,7 @@ from leadkit.scoring.conditions import (
 from leadkit.scoring.config import default_model, default_model_path, load_model, register_scorer, scorer_types
 from leadkit.scoring.engagement import DEFAULT_SIGNALS, EngagementScorer, EngagementState, Frequency, Signal
 from leadkit.scoring.fit import DEFAULT_FIT_WEIGHTS, FIT_DIMENSIONS, BestPersonaFitScorer, PersonaFitScorer
-from leadkit.scoring.many import score_many
+from leadkit.scoring.many import ScoredBatch, score_many
 from leadkit.scoring.qualify import GRADES, Qualification, ScoringModel, Temperature
 from leadkit.scoring.rules import Rule, RuleScorer
 
@@ -63,6 +63,7 @@ __all__ = [
     "Rule",
     "RuleScorer",
     "Score",
+    "ScoredBatch",
     "Scorer",
     "ScoringModel",
     "Signal",
