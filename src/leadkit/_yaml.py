@@ -115,7 +115,7 @@ def _check_events(text: str | bytes) -> None:
             if event.anchor is not None:
                 sizes[event.anchor] = 1
         elif isinstance(event, yaml.AliasEvent):
-            size = sizes.get(event.anchor, 1)  # an unknown anchor is reported by the composer
+            size = sizes.get(event.anchor or "", 1)  # an unknown anchor is reported by the composer
         else:
             continue
         counts[-1] += size

@@ -261,7 +261,8 @@ def _repeat_cost(cost: int, most: int) -> int:
         return most + 1
     if most * cost.bit_length() > 64:
         return MAX_REGEX_WAYS + 1
-    return min(sum(cost**k for k in range(most + 1)), MAX_REGEX_WAYS + 1)
+    ways: int = sum(cost**k for k in range(most + 1))
+    return min(ways, MAX_REGEX_WAYS + 1)
 
 
 class _Group:
