@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from hypothesis import given, settings
 
+from _examples import scaled
 from leadkit import (
     Lead,
     NaiveBayesScorer,
@@ -65,7 +66,7 @@ def test_one_model_from_8_threads() -> None:
     assert all(run == expected for run in runs)
 
 
-@settings(max_examples=15)
+@settings(max_examples=scaled(15))
 @given(model=scoring_models())
 def test_any_model_from_8_threads(model: ScoringModel) -> None:
     """The same for generated models (rules, engagement, checklists, persona fit, every option)."""

@@ -17,6 +17,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _examples import scaled
 from leadkit import (
     ConfigError,
     Contribution,
@@ -52,13 +53,13 @@ def error(text: str) -> ConfigError:
 
 
 class TestRoundTrip:
-    @settings(max_examples=60)
+    @settings(max_examples=scaled(60))
     @given(model=scoring_models())
     def test_yaml(self, model: ScoringModel) -> None:
         """Any model dumps to YAML and reloads equal."""
         assert ScoringModel.from_yaml(model.to_yaml()) == model
 
-    @settings(max_examples=30)
+    @settings(max_examples=scaled(30))
     @given(model=scoring_models())
     def test_dict(self, model: ScoringModel) -> None:
         """The plain-data form round-trips too, and is plain data."""
@@ -193,7 +194,7 @@ class TestErrors:
         with pytest.raises(ConfigError, match="a readable YAML file"):
             load_model(tmp_path / "nope.yaml")
 
-    @settings(max_examples=300)
+    @settings(max_examples=scaled(300))
     @given(
         data=st.recursive(
             json_values(),
@@ -214,14 +215,14 @@ class TestErrors:
             with contextlib.suppress(ConfigError):
                 ScoringModel.from_dict(document)
 
-    @settings(max_examples=200)
+    @settings(max_examples=scaled(200))
     @given(text=st.text(max_size=200) | st.binary(max_size=200))
     def test_fuzzed_yaml_raises_only_config_errors(self, text: str | bytes) -> None:
         """Whatever the text, reading a model returns one or raises ConfigError."""
         with contextlib.suppress(ConfigError):
             ScoringModel.from_yaml(text)
 
-    @settings(max_examples=100)
+    @settings(max_examples=scaled(100))
     @given(model=scoring_models(), data=st.data())
     def test_mutated_yaml_raises_only_config_errors(self, model: ScoringModel, data: st.DataObject) -> None:
         """Valid model text with one line deleted or one character changed fails only with ConfigError."""

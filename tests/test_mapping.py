@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from _examples import scaled
 from leadkit import (
     BANT,
     ConfigError,
@@ -413,7 +414,7 @@ class TestMappingErrors:
         with pytest.raises(ConfigError, match="invalid YAML"):
             ColumnMapping.from_yaml("leads: !!python/object/apply:os.system ['echo hi']\n")
 
-    @settings(max_examples=300)
+    @settings(max_examples=scaled(300))
     @given(
         data=st.recursive(
             json_values(),
@@ -455,7 +456,7 @@ class TestMappingErrors:
             with contextlib.suppress(ConfigError):
                 ColumnMapping.from_dict(document)
 
-    @settings(max_examples=200)
+    @settings(max_examples=scaled(200))
     @given(text=st.text(max_size=200) | st.binary(max_size=200))
     def test_fuzzed_yaml_raises_only_config_errors(self, text: str | bytes) -> None:
         """Whatever the text, reading a mapping returns one or raises ConfigError."""
@@ -1357,7 +1358,7 @@ class TestReadCsvProperties:
             assert problem.path[0] == "leads"
             assert problem.line == starts[int(problem.path[1])]
 
-    @settings(max_examples=200)
+    @settings(max_examples=scaled(200))
     @given(text=st.text(st.characters(codec="utf-8"), max_size=300))
     def test_any_text_raises_only_leadkit_errors(self, text: str) -> None:
         """Whatever the file holds, read_csv returns a batch or raises a LeadkitError."""

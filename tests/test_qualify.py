@@ -12,6 +12,7 @@ import attrs
 import pytest
 from hypothesis import given, settings
 
+from _examples import scaled
 from leadkit import (
     BANT,
     BANTScorer,
@@ -147,7 +148,7 @@ class TestTotals:
             ("extra.fixed", 10),
         ]
 
-    @settings(max_examples=50)
+    @settings(max_examples=scaled(50))
     @given(m=scoring_models(), lead=leads())
     def test_total_is_the_weighted_sum(self, m: ScoringModel, lead: Lead) -> None:
         """total == Σ weight x value == the breakdown's contributions; sides are partial sums."""
@@ -160,7 +161,7 @@ class TestTotals:
         assert list(q.scores) == [s.name for s in m.scorers]
         assert m.score(lead, as_of=AS_OF) == q.breakdown
 
-    @settings(max_examples=30)
+    @settings(max_examples=scaled(30))
     @given(m=scoring_models(), lead=leads())
     def test_deterministic_and_pure(self, m: ScoringModel, lead: Lead) -> None:
         """The same lead and as_of give the same qualification; the lead is unchanged."""
@@ -168,7 +169,7 @@ class TestTotals:
         assert m.qualify(lead, as_of=AS_OF) == m.qualify(lead, as_of=AS_OF)
         assert lead.to_dict() == before
 
-    @settings(max_examples=20)
+    @settings(max_examples=scaled(20))
     @given(m=scoring_models())
     def test_pickle(self, m: ScoringModel) -> None:
         """Models pickle and unpickle equal."""

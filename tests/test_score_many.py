@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _examples import scaled
 from leadkit import (
     EngagementScorer,
     Lead,
@@ -26,7 +27,7 @@ SAMPLE = load_sample_leads().leads
 MODEL = default_model()
 
 
-@settings(max_examples=30)
+@settings(max_examples=scaled(30))
 @given(scoring_models(), st.lists(leads(), max_size=8), st.none() | st.integers(1, 4))
 def test_equals_scoring_one_lead_at_a_time_in_order(model: object, items: list[object], chunk: int | None) -> None:
     results = score_many(model, items, as_of=SAMPLE_AS_OF, chunk_size=chunk)  # type: ignore[call-overload]
@@ -107,7 +108,7 @@ def _mixed(draw_leads: list[Lead], junk: list[object], positions: list[int]) -> 
     return items
 
 
-@settings(max_examples=40)
+@settings(max_examples=scaled(40))
 @given(
     st.lists(leads(), max_size=8),
     st.lists(st.none() | st.integers() | st.text(max_size=3), max_size=4),
