@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -28,6 +29,10 @@ settings.register_profile(
 )
 settings.register_profile("floor", derandomize=True, max_examples=20, deadline=None, print_blob=True)
 settings.load_profile(os.environ.get("LEADKIT_HYPOTHESIS_PROFILE", "ci"))
+
+# Worker processes (score_many(workers=...)) import the test module a scorer was defined in, and so
+# its imports: give them tests/ on their path, as pytest's `pythonpath` setting gives this process.
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(__file__).parent), os.environ.get("PYTHONPATH")]))
 
 T0 = datetime(2026, 11, 2, 9, 30, tzinfo=timezone.utc)
 
