@@ -599,6 +599,48 @@ def test_to_sql_writes_every_dialect(dialect: str) -> None:
 # --- SQLFrame and Spark ----------------------------------------------------------------------------
 
 
+DASK_MOVING = "ignore:Dask support is moving out of Narwhals:FutureWarning"
+
+
+def _dask(frame: pl.DataFrame, partitions: int) -> Any:
+    dd = pytest.importorskip("dask.dataframe")
+    return dd.from_pandas(frame.to_pandas(), npartitions=partitions)
+
+
+@pytest.mark.filterwarnings(DASK_MOVING)
+@pytest.mark.parametrize(("lead_parts", "event_parts"), [(3, 4)])
+def test_dask_in_dask_out(sample: Any, lead_parts: int, event_parts: int) -> None:
+    """Dask frames in several partitions score as every engine does, each time (rows once came misaligned)."""
+    model, leads, lead_frame, event_frame = sample
+    out = score_frame(model, _dask(lead_frame, lead_parts), interactions=_dask(event_frame, event_parts), as_of=AS_OF)
+    assert type(out).__module__.startswith("dask")
+    for _ in range(2):
+        assert_same(model, leads, out.compute().to_dict("records"), exact_rules=True)
+
+
+@pytest.mark.filterwarnings(DASK_MOVING)
+def test_dask_counts_ties_in_time_one_by_one() -> None:
+    """Dask has no ordered windows: interactions at one moment fill a limit as a group, and agree."""
+    limited = Frequency.at_most(2, within=7 * DAY)
+    model = ScoringModel(
+        scorers=[
+            EngagementScorer(signals={"pricing_view": Signal(points=10, frequency=limited), "webinar": Signal(5)})
+        ],
+        engagement=["engagement"],
+    )
+    moment, earlier = AS_OF - DAY, AS_OF - 2 * DAY
+    kinds = ["pricing_view"] * 5 + ["webinar"] * 2
+    times = [earlier, moment, moment, moment, AS_OF - 30 * DAY, moment, moment]
+    busy = Lead(
+        id="busy",
+        created_at=AS_OF - 100 * DAY,
+        interactions=[Interaction(kind=k, at=t) for k, t in zip(kinds, times, strict=True)],
+    )
+    lead_frame, event_frame = tables([busy, Lead(id="quiet", created_at=AS_OF - 100 * DAY)])
+    out = score_frame(model, _dask(lead_frame, 1), interactions=_dask(event_frame, 2), as_of=AS_OF)
+    assert_same(model, [busy], out.compute().to_dict("records")[:1], exact_rules=False)
+
+
 @pytest.mark.filterwarnings("ignore:pandas only supports SQLAlchemy:UserWarning")
 def test_sqlframe_without_a_jvm(sample: Any) -> None:
     from sqlframe.duckdb import DuckDBSession

@@ -117,6 +117,14 @@ def score_frame(
     frame = _from_native(nw, leads, "leads")
     lazy = not isinstance(frame, nw.DataFrame)
     events = None if interactions is None else _from_native(nw, interactions, "interactions")
+    if frame.implementation is nw.Implementation.DASK:
+        # One partition each: Dask lines new columns up with a frame's rows partition by partition,
+        # and a shuffle join of leads in several partitions can order them differently each time a
+        # column recomputes it (wrong rows, silently); its optimiser also fails on the self-join of
+        # interactions in several partitions. Dask scores correctly, not in parallel: see Scale out.
+        frame = nw.from_native(frame.to_native().repartition(npartitions=1))
+        if events is not None and events.implementation is nw.Implementation.DASK:
+            events = nw.from_native(events.to_native().repartition(npartitions=1))
     column_mapping = _columns.as_mapping(mapping)
     # Spark (a struct's field) and DuckDB 1.x (a table's column) read a dot in a column name as a path:
     # give such columns plain names, natively, and restore them on the way out.
