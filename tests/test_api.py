@@ -64,3 +64,18 @@ def test_import_is_light() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert done.stdout.strip() == "[]"
+
+
+def test_a_public_name_no_package_provides_is_an_attribute_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A name listed in __all__ but found in no lazily loaded package raises AttributeError, not None."""
+    monkeypatch.setattr(leadkit, "__all__", [*leadkit.__all__, "NoSuchScorer"])
+    with pytest.raises(AttributeError, match="module 'leadkit' has no attribute 'NoSuchScorer'"):
+        _ = leadkit.NoSuchScorer  # type: ignore[attr-defined]
+    assert "NoSuchScorer" not in vars(leadkit)
+
+
+def test_dir_lists_every_public_name_before_it_is_loaded() -> None:
+    """dir(leadkit) offers the lazily loaded names too, for completion in notebooks and shells."""
+    listed = dir(leadkit)
+    assert set(leadkit.__all__) <= set(listed)
+    assert listed == sorted(listed)

@@ -293,3 +293,85 @@ class TestPipelineCommand:
         with pytest.raises(SystemExit) as info:
             main(["pipeline"])
         assert info.value.code == 2
+
+
+def test_demo_of_a_sample_without_problems_lists_none(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The problems section appears only when the sample has problems."""
+    valid = leadkit.load_sample_leads().leads
+    monkeypatch.setattr("leadkit.cli.load_sample_leads", lambda: leadkit.LeadBatch(leads=valid, read=len(valid)))
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^\s+invalid\s+0$", out, re.MULTILINE)
+    assert "Problems found" not in out
+    assert "2. De-duplication" in out
+
+
+class TestValidateYamlLeads:
+    def test_a_yaml_list_is_a_leads_file(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """A YAML file that is neither a model nor a pipeline is read as leads."""
+        path = tmp_path / "leads.yaml"
+        path.write_text("- id: a\n  created_at: 2026-01-01T00:00:00Z\n")
+        assert main(["validate", str(path)]) == 0
+        assert "read 1, valid 1, invalid 0" in capsys.readouterr().out
+
+    def test_unparsable_yaml_is_reported_by_the_leads_reader(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """YAML that does not parse is one error with its line, exit 2."""
+        path = tmp_path / "broken.yml"
+        path.write_text("a: [\n")
+        assert main(["validate", str(path)]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("leadkit: error: ")
+        assert "(line 2): invalid YAML" in err
+
+
+def test_explain_on_a_clean_file_reports_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """explain on a file without bad rows exits 0 and writes nothing to stderr."""
+    path = tmp_path / "ok.json"
+    path.write_text(json.dumps([{"id": "a", "created_at": "2026-01-01T00:00:00Z"}]))
+    assert main(["explain", str(path), "--id", "a", "--as-of", AS_OF]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("lead a as of 2026-12-21T00:00:00+00:00: ")
+    assert captured.err == ""
+
+
+class TestScoringFailures:
+    def _files(self, tmp_path: Path) -> tuple[Path, Path]:
+        leads = tmp_path / "leads.json"
+        leads.write_text(json.dumps([{"id": "a", "created_at": "2026-01-01T00:00:00Z"}]))
+        model = tmp_path / "nb.yaml"
+        model.write_text("version: 1\nscorers:\n  - type: naive_bayes\n    fields: [source]\n")  # never fitted
+        return leads, model
+
+    def test_raise_stops_at_a_lead_the_model_cannot_score(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """--errors raise: a valid lead the model refuses stops the run, exit 2, naming its row; nothing written."""
+        leads, model = self._files(tmp_path)
+        out = tmp_path / "scores.csv"
+        args = ["score", str(leads), "--model", str(model), "--as-of", AS_OF, "--errors", "raise", "--output", str(out)]
+        assert main(args) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("leadkit: error: leads[0]: NotFittedError")
+        assert not out.exists()
+
+    def test_collect_reports_it_and_exits_1(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        leads, model = self._files(tmp_path)
+        assert main(["score", str(leads), "--model", str(model), "--as-of", AS_OF, "--format", "json"]) == 1
+        captured = capsys.readouterr()
+        assert json.loads(captured.out) == []
+        assert "read 1 leads: scored 0, failed 1 (listed below)" in captured.err
+        assert "leads[0]: NotFittedError" in captured.err
+
+
+def test_a_clean_run_to_a_file_writes_no_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Without problems and without an old report, only the output file is written."""
+    clean = tmp_path / "ok.json"
+    clean.write_text(json.dumps([{"id": "a", "created_at": "2026-01-01T00:00:00Z"}]))
+    out = tmp_path / "scores.json"
+    assert main(["score", str(clean), "--as-of", AS_OF, "--format", "json", "--output", str(out)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ok.json", "scores.json"]
+    assert capsys.readouterr().err == ""

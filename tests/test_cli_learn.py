@@ -245,3 +245,81 @@ class TestFunnel:
         printed = capsys.readouterr().out
         assert "2 leads" in printed
         assert "lead               1  50.0%" in printed
+
+
+def test_fit_refuses_leads_with_no_field_that_varies(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Without --fields, a file whose learnable fields all hold one value is refused, naming --fields."""
+    leads, mapping = tmp_path / "same.csv", tmp_path / "mapping.yaml"
+    leads.write_text(
+        "Lead,Created,Industry,Visits,Plan,Won\n"
+        "L1,2026-01-01T10:00:00+00:00,software,3,pro,yes\n"
+        "L2,2026-01-02T10:00:00+00:00,software,3,pro,no\n",
+        encoding="utf-8",
+    )
+    mapping.write_text(MAPPING, encoding="utf-8")
+    out = tmp_path / "m.yaml"
+    assert main(["fit", str(leads), "--mapping", str(mapping), "--out", str(out), "--test-fraction", "0"]) == 2
+    err = capsys.readouterr().err
+    assert '["--fields"]: expected fields to learn from: no field has two different values' in err
+    assert not out.exists()
+
+
+def test_calibration_keeps_the_models_other_scorers(
+    files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--rules learns the points of the rule scorers only; every other scorer is kept as it was."""
+    leads, mapping = files
+    engagement = leadkit.EngagementScorer(cap=40)
+    base = leadkit.ScoringModel(
+        name="mixed",
+        scorers=[
+            leadkit.RuleScorer(
+                rules=[leadkit.Rule(name="software", when={"field": "company.industry", "eq": "software"}, points=1)]
+            ),
+            engagement,
+        ],
+        engagement=["engagement"],
+    )
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(base.to_yaml(), encoding="utf-8")
+    out = tmp_path / "calibrated.yaml"
+    args = ["fit", str(leads), "--mapping", str(mapping), "--out", str(out), "--rules", str(rules)]
+    assert main([*args, "--bootstrap", "0", "--name", "learnt"]) == 0
+    calibrated = leadkit.load_model(out)
+    assert calibrated.name == "learnt"
+    assert [s.name for s in calibrated.scorers] == ["rules", "engagement"]
+    assert calibrated.scorers[1] == engagement
+    assert calibrated.engagement == ("engagement",)
+    assert calibrated.scorers[0].rules[0].points != 1  # type: ignore[attr-defined]
+
+
+def test_evaluate_at_a_given_moment(files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    """--as-of sets the moment the leads are scored at, instead of the latest lead's creation."""
+    leads, mapping = files
+    args = ["evaluate", str(leads), "--mapping", str(mapping), "--bootstrap", "0"]
+    assert main([*args, "--as-of", "2027-03-01T00:00:00+00:00"]) == 0
+    assert capsys.readouterr().out.startswith("default as of 2027-03-01: 300 leads")
+    assert main(args) == 0
+    assert capsys.readouterr().out.startswith("default as of 2026-11-20: 300 leads")  # the latest lead's creation
+
+
+def test_the_moment_of_no_leads_is_now() -> None:
+    """With no leads to take the latest creation from, the default moment is now, in UTC."""
+    from datetime import datetime, timezone
+
+    from leadkit._cli_learn import _moment
+
+    before = datetime.now(timezone.utc)
+    moment = _moment(None, [])
+    assert before <= moment <= datetime.now(timezone.utc)
+    assert moment.tzinfo is timezone.utc
+
+
+def test_fit_on_an_empty_file_is_refused(
+    files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, mapping = files
+    empty = tmp_path / "empty.csv"
+    empty.write_text("Lead,Created,Industry,Visits,Plan,Won\n", encoding="utf-8")
+    assert main(["fit", str(empty), "--mapping", str(mapping), "--out", str(tmp_path / "m.yaml")]) == 2
+    assert "leads: expected at least one lead" in capsys.readouterr().err

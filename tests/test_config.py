@@ -24,6 +24,7 @@ from leadkit import (
     Lead,
     Score,
     ScoringModel,
+    ValidationError,
     default_model,
     default_model_path,
     load_model,
@@ -352,3 +353,154 @@ def test_plugin_errors_are_config_errors(registered: None) -> None:
         ScoringModel.from_dict({"version": 1, "scorers": [{"type": "test_bonus"}]})
     assert info.value.path == "scorers[0]"
     assert "KeyError: 'bonus'" in str(info.value)
+
+
+def test_engagement_settings_are_written_only_when_set() -> None:
+    """A signal without its own half-life has no half_life key, a limit without a window no within, a cap is kept."""
+    text = MINIMAL.replace(
+        "  - type: rules",
+        "  - type: engagement\n    cap: 50\n    signals:\n"
+        "      call: {points: 5, frequency: {at_most: 3}}\n  - type: rules",
+    )
+    model = ScoringModel.from_yaml(text)
+    entry = model.to_dict()["scorers"][0]
+    assert entry["cap"] == 50
+    assert entry["signals"] == {"call": {"points": 5, "frequency": {"at_most": 3}}}
+    assert model.scorers[0].signals["call"].half_life is None
+    assert ScoringModel.from_dict(model.to_dict()) == model
+
+
+def test_a_custom_checklist_reads_and_writes_as_a_mapping() -> None:
+    """A checklist that is not a built-in one is a mapping in YAML, written back with every setting."""
+    checklist = {
+        "name": "MINI",
+        "items": [
+            {"name": "money", "source": "bant.budget", "weight": 2.0, "required": True},
+            {"name": "champion", "source": "attributes.champion", "weight": 1.0, "required": False},
+        ],
+        "min_met": 1,
+        "partial_credit": 0.25,
+    }
+    model = ScoringModel.from_dict({"version": 1, "scorers": [{"type": "checklist", "checklist": checklist}]})
+    read = model.scorers[0].checklist  # type: ignore[attr-defined]
+    assert (read.name, [i.name for i in read.items], read.min_met, read.partial_credit) == (
+        "MINI",
+        ["money", "champion"],
+        1,
+        0.25,
+    )
+    assert read.items[0].required
+    assert model.to_dict()["scorers"][0]["checklist"] == checklist
+    assert ScoringModel.from_dict(model.to_dict()) == model
+
+
+def test_bant_without_a_checklist_uses_the_built_in_one() -> None:
+    """`type: bant` alone scores with the BANT checklist, written back by its name."""
+    model = ScoringModel.from_dict({"version": 1, "scorers": [{"type": "bant"}]})
+    assert model.scorers[0].checklist.name == "BANT"  # type: ignore[attr-defined]
+    assert model.to_dict()["scorers"][0]["checklist"] == "BANT"
+
+
+def test_persona_fit_weights_are_written_only_when_not_the_default() -> None:
+    """Custom fit weights round-trip; the default ones are left out."""
+    entry = {"type": "persona_fit", "persona": {"name": "P"}, "weights": {"industry": 2.0}}
+    model = ScoringModel.from_dict({"version": 1, "scorers": [entry]})
+    written = model.to_dict()["scorers"][0]
+    assert written["weights"] == dict(model.scorers[0].weights)  # type: ignore[attr-defined]
+    assert written["weights"]["industry"] == 2.0
+    assert ScoringModel.from_dict(model.to_dict()) == model
+    plain = ScoringModel.from_dict({"version": 1, "scorers": [{"type": "persona_fit", "persona": {"name": "P"}}]})
+    assert "weights" not in plain.to_dict()["scorers"][0]
+
+
+def test_optional_policy_keys_may_be_given_alone() -> None:
+    """mql may give only grades or only a total, sales_ready only kinds; the rest keeps its default."""
+    only_grades = ScoringModel.from_yaml(MINIMAL + "mql: {grades: [A]}\nsales_ready: {kinds: [call]}\n")
+    assert (only_grades.mql_grades, only_grades.mql_total) == (("A",), 60)
+    assert (only_grades.hand_raisers, only_grades.hand_raiser_window) == (("call",), timedelta(days=30))
+    only_total = ScoringModel.from_yaml(MINIMAL + "mql: {total: 10}\n")
+    assert (only_total.mql_grades, only_total.mql_total) == (("A", "B"), 10)
+
+
+def test_thresholds_must_be_a_mapping() -> None:
+    """grades given as a list is a ConfigError at grades, with its line."""
+    err = error(MINIMAL + "grades: [9, 8, 7]\n")
+    assert err.path == "grades"
+    assert err.line == 8
+    assert "expected a mapping with the keys A, B, C" in str(err)
+
+
+@pytest.mark.parametrize("name", ["", "  ", None])
+def test_a_type_name_must_be_text(name: Any) -> None:
+    """register_scorer refuses an empty or missing type name before any class is given."""
+    with pytest.raises(ConfigError) as info:
+        register_scorer(name)
+    assert info.value.path == "type"
+    assert "a non-empty type name" in str(info.value)
+
+
+def _not_a_class(**config: Any) -> HasPhone:
+    return HasPhone(**config)
+
+
+class NotAScorer:
+    """A registered class whose from_config gives something that cannot score."""
+
+    @classmethod
+    def from_config(cls, data: dict[str, Any]) -> Any:
+        return {"points": 1}
+
+
+class StrictScorer:
+    """A registered class that checks its configuration with leadkit's own errors, and has no to_config."""
+
+    name = "strict"
+
+    def __init__(self, points: float = 1.0) -> None:
+        if points < 0:
+            raise ValidationError.at(("points",), "a number >= 0", points)
+        self.points = points
+
+    def score(self, lead: Lead, *, as_of: datetime) -> Score:
+        return Score(self.name, [Contribution("p", self.points, "strict.p", "points")])
+
+
+@pytest.fixture
+def odd_plugins() -> Iterator[None]:
+    names = ("test_function", "test_not_a_scorer", "test_strict")
+    register_scorer(names[0])(_not_a_class)  # type: ignore[arg-type]
+    register_scorer(names[1])(NotAScorer)
+    register_scorer(names[2])(StrictScorer)
+    yield
+    for name in names:
+        config._registered.pop(name, None)
+
+
+class TestOddPlugins:
+    def test_a_registered_function_is_not_a_class(self, odd_plugins: None) -> None:
+        with pytest.raises(ConfigError) as info:
+            ScoringModel.from_dict({"version": 1, "scorers": [{"type": "test_function"}]})
+        assert info.value.path == "scorers[0].type"
+        assert "not a class" in str(info.value)
+
+    def test_from_config_must_give_a_scorer(self, odd_plugins: None) -> None:
+        with pytest.raises(ConfigError) as info:
+            ScoringModel.from_dict({"version": 1, "scorers": [{"type": "test_not_a_scorer"}]})
+        assert info.value.path == "scorers[0]"
+        assert "expected a scorer (an object with a name and a score method)" in str(info.value)
+
+    def test_a_plugins_own_validation_error_keeps_its_path(self, odd_plugins: None) -> None:
+        """A ValidationError from the plugin keeps its own path and words, located under the entry."""
+        with pytest.raises(ConfigError) as info:
+            ScoringModel.from_dict({"version": 1, "scorers": [{"type": "test_strict", "points": -1}]})
+        assert info.value.path == "scorers[0].points"
+        assert info.value.expected == "a number >= 0"
+        assert "a valid configuration for" not in str(info.value)
+
+    def test_a_plain_class_without_to_config_cannot_be_written(self, odd_plugins: None) -> None:
+        model = ScoringModel.from_dict({"version": 1, "scorers": [{"type": "test_strict", "points": 2}]})
+        assert model.qualify(Lead(id="a", created_at=T), as_of=T).total == 2
+        with pytest.raises(ConfigError) as info:
+            model.to_dict()
+        assert info.value.path == "scorers"
+        assert "cannot write StrictScorer to YAML" in str(info.value)

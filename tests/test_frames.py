@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+import attrs
 import duckdb
 import narwhals.stable.v2 as nw
 import pandas as pd
@@ -35,7 +36,7 @@ from leadkit import (
     ScoringModel,
     Signal,
 )
-from leadkit.errors import CompileError, ConfigError, ValidationError
+from leadkit.errors import CompileError, ConfigError, LeadkitError, ValidationError
 from leadkit.frames import lead_tables, result_columns, score_frame, to_sql
 from leadkit.scoring.conditions import AllOf, AnyOf, FieldCondition, InteractionCondition, Not
 
@@ -687,3 +688,341 @@ def test_pyspark_local(spark: Any, sample: Any) -> None:
     assert type(out).__module__.startswith("pyspark")
     rows = [row.asDict() for row in out.collect()]
     assert_same(model, leads, rows, exact_rules=True)
+
+
+# --- corners of the compiler: each checked against the object path -------------------------------
+
+_CORNER_RULES = RuleScorer(
+    rules=[
+        Rule(name="need_known", when={"field": "bant.need", "exists": True}, points=1),
+        Rule(name="budget_missing", when={"field": "bant.budget", "missing": True}, points=2),
+        Rule(name="vip", when={"field": "attributes.vip", "in": [True]}, points=4),
+        Rule(name="soft", when={"field": "company.industry", "contains": " SOFT"}, points=8),
+        Rule(name="web_webinar", when={"interaction": "webinar", "channel": "web"}, points=16),
+    ]
+)
+_CORNER_PERSONA = PersonaFitScorer(
+    Persona(name="Small", titles=["data"], max_employees=50, channels=["web"], industries=["software"])
+)
+_CORNER_LEADS = [
+    Lead(
+        id="a",
+        created_at=AS_OF - 9 * DAY,
+        company=Company(industry="Software", employees=20),
+        contact=Contact(title="Head of data"),
+        bant=BANT(need="yes"),
+        attributes={"vip": True},
+        interactions=[Interaction(kind="webinar", at=AS_OF - DAY, channel="web")],
+    ),
+    Lead(
+        id="b",
+        created_at=AS_OF - 9 * DAY,
+        company=Company(industry="retail", employees=500),
+        attributes={"vip": False},
+        interactions=[Interaction(kind="webinar", at=AS_OF - DAY, channel="email")],
+    ),
+    Lead(id="c", created_at=AS_OF - 9 * DAY),
+]
+
+
+@pytest.mark.parametrize("scorer", [_CORNER_RULES, _CORNER_PERSONA], ids=["rules", "persona"])
+def test_corner_conditions_on_every_engine_and_in_sql(scorer: Any) -> None:
+    """BANT exists/missing, `in` on a bool, `contains`, a channel, a size with only a maximum: as the object path."""
+    model = ScoringModel(scorers=[scorer], fit=[scorer.name])
+    lead_frame, event_frame = tables(_CORNER_LEADS)
+    for engine in ("polars", "duckdb"):  # pandas: see test_pandas_object_column_of_booleans
+        make = ENGINES[engine]
+        out = score_frame(model, make(lead_frame), interactions=make(event_frame), as_of=AS_OF)
+        assert_same(model, _CORNER_LEADS, records(out), exact_rules=True)
+    for rows in (run_duckdb_sql(model, lead_frame, event_frame), run_sqlite_sql(model, lead_frame, event_frame)):
+        assert_same(model, _CORNER_LEADS, rows, exact_rules=True)
+    scores = {q.lead_id: q.scores[scorer.name].value for q in model.qualify_many(_CORNER_LEADS, as_of=AS_OF)}
+    if scorer is _CORNER_RULES:
+        assert scores == {"a": 1 + 4 + 8 + 16, "b": 1, "c": 1}  # a BANT status always exists (unknown at least)
+
+
+@pytest.mark.parametrize("scorer", [_CORNER_RULES, _CORNER_PERSONA], ids=["rules", "persona"])
+def test_interactions_without_a_channel_column_match_no_channel(scorer: Any) -> None:
+    """Without a channel column, channel conditions are false, as for interactions without a channel."""
+    model = ScoringModel(scorers=[scorer], fit=[scorer.name])
+    leads = [
+        attrs.evolve(lead, interactions=[attrs.evolve(i, channel=None) for i in lead.interactions])
+        for lead in _CORNER_LEADS
+    ]
+    lead_frame, event_frame = tables(_CORNER_LEADS)
+    out = score_frame(model, lead_frame, interactions=event_frame.drop("channel"), as_of=AS_OF)
+    assert_same(model, leads, records(out), exact_rules=True)
+
+
+@pytest.mark.parametrize("engine", ["polars", "duckdb"])
+def test_without_interactions_counts_are_zero(engine: str) -> None:
+    """No interactions table: interaction conditions and engagement see no interactions (DuckDB: no renaming)."""
+    model = ScoringModel(scorers=[_CORNER_RULES, EngagementScorer()], engagement=["engagement"])
+    leads = [attrs.evolve(lead, interactions=[]) for lead in _CORNER_LEADS]
+    lead_frame, _ = tables(leads)
+    plain = lead_frame.select("id", pl.col("company.industry").alias("industry"))
+    out = score_frame(model, ENGINES[engine](lead_frame), as_of=AS_OF)
+    assert_same(model, leads, records(out), exact_rules=True)
+    out = score_frame(model, ENGINES[engine](plain), as_of=AS_OF, missing_fields="null")
+    assert records(out)[0]["score_rules"] == 1  # only the BANT status exists without the fields
+    assert records(out)[0]["industry"] == "Software"
+
+
+@pytest.mark.filterwarnings(DASK_MOVING)
+def test_dask_without_interactions() -> None:
+    model = ScoringModel(scorers=[_CORNER_RULES])
+    leads = [attrs.evolve(lead, interactions=[]) for lead in _CORNER_LEADS[:2]]  # vip set on each: a bool column
+    lead_frame, _ = tables(leads)
+    out = score_frame(model, _dask(lead_frame, 2), as_of=AS_OF)
+    assert_same(model, leads, out.compute().to_dict("records"), exact_rules=True)
+
+
+def test_interactions_with_only_field_rules_to_score() -> None:
+    """An interactions table a model counts nothing in (no hand-raisers either) changes nothing."""
+    model = ScoringModel(
+        hand_raisers=[],
+        scorers=[RuleScorer(rules=[Rule(name="vip", when={"field": "attributes.vip", "eq": True}, points=3)])],
+    )
+    lead_frame, event_frame = tables(_CORNER_LEADS)
+    out = score_frame(model, lead_frame, interactions=event_frame, as_of=AS_OF)
+    assert out["score_rules"].to_list() == [3.0, 0.0, 0.0]
+    sql = to_sql(model, dialect="duckdb", as_of=AS_OF, attributes=ATTRIBUTES)
+    assert "__lk_counts" not in sql
+
+
+def test_persona_fields_missing_from_the_table_score_as_missing() -> None:
+    """With missing_fields='null', absent title, size and industry columns score as on leads without them."""
+    persona = PersonaFitScorer(Persona(name="P", titles=["data"], min_employees=5, industries=["software"]))
+    model = ScoringModel(scorers=[persona])
+    out = score_frame(model, pl.DataFrame({"id": ["a"]}), as_of=AS_OF, missing_fields="null")
+    expected = persona.score(Lead(id="a", created_at=AS_OF), as_of=AS_OF).value
+    assert out["score_fit"].to_list() == [expected]
+
+
+def test_a_single_scorer_is_a_model_of_its_own() -> None:
+    """score_frame takes one scorer as a model of that scorer; anything else is refused at `model`."""
+    frame = pl.DataFrame({"id": ["a", "b"], "company.employees": [300.0, 3.0]})
+    scorer = RuleScorer(rules=[Rule(name="big", when={"field": "company.employees", "gte": 200}, points=10)])
+    out = score_frame(scorer, frame, as_of=AS_OF)
+    assert out["score_rules"].to_list() == [10.0, 0.0]
+    assert out["total"].to_list() == [10.0, 0.0]
+    with pytest.raises(ValidationError) as info:
+        score_frame("rules", frame, as_of=AS_OF)  # type: ignore[arg-type]
+    assert info.value.path == "model"
+    assert info.value.expected == "a ScoringModel or a scorer"
+
+
+def test_a_series_is_not_a_frame() -> None:
+    with pytest.raises(ValidationError, match=r"leads: expected a dataframe narwhals supports .* \(got 'Series'\)"):
+        score_frame(_MODEL, pl.Series("id", ["a"]), as_of=AS_OF)
+
+
+def test_an_all_null_column_reads_as_missing_values() -> None:
+    """A column of nulls only (polars' Null type) is read as the field's type, every value missing."""
+    frame = pl.DataFrame({"id": ["a"], "company.employees": [None], "company.industry": [None]})
+    assert frame["company.employees"].dtype == pl.Null
+    model = ScoringModel(scorers=[_CORNER_RULES])
+    out = score_frame(model, frame, as_of=AS_OF, missing_fields="null")
+    assert out["score_rules"].to_list() == [model.qualify(Lead(id="a", created_at=AS_OF), as_of=AS_OF).total] == [1.0]
+
+
+def test_a_column_of_an_unreadable_type_is_refused() -> None:
+    frame = pl.DataFrame({"id": ["a"], "attributes.tags": [["x", "y"]]})
+    model = ScoringModel(
+        scorers=[RuleScorer(rules=[Rule(name="t", when={"field": "attributes.tags", "eq": "x"}, points=1)])]
+    )
+    with pytest.raises(ValidationError) as info:
+        score_frame(model, frame, as_of=AS_OF)
+    assert info.value.path == 'leads["attributes.tags"]'
+    assert "expected text, numbers or booleans (attributes.tags)" in str(info.value)
+
+
+def test_a_frame_hook_reading_a_field_without_a_column() -> None:
+    """A custom scorer's frame_expr asking for a field the table lacks gets a ValidationError naming it."""
+    with pytest.raises(ValidationError) as info:
+        score_frame(ScoringModel(scorers=[DoubleEmployees()]), pl.DataFrame({"id": ["a"]}), as_of=AS_OF)
+    assert info.value.path == 'leads["company.employees"]'
+    assert "expected a column for this field" in str(info.value)
+
+
+def test_lead_tables_flatten_nested_attributes_and_leave_out_lists() -> None:
+    lead = Lead(id="a", created_at=AS_OF, attributes={"plan": {"tier": "pro", "seats": 5}, "tags": ["x"]})
+    rows, _ = lead_tables([lead])
+    assert rows[0]["attributes.plan.tier"] == "pro"
+    assert rows[0]["attributes.plan.seats"] == 5
+    assert not any(key.startswith("attributes.tags") for key in rows[0])
+
+
+_CREATED = {"created_at": "2026-01-01T00:00:00+00:00"}
+
+
+@pytest.mark.parametrize(
+    ("mapping", "events", "path", "fragment"),
+    [
+        (
+            {
+                "version": 1,
+                "leads": {
+                    "columns": {"Staff": "company.employees"},
+                    "row_ids": True,
+                    "rest": "ignore",
+                    "defaults": _CREATED,
+                },
+            },
+            None,
+            "leads.id",
+            "a column mapped to id (row_ids is for CSV files)",
+        ),
+        (
+            {"version": 1, "leads": {"columns": {"id": "id"}, "rest": "ignore", "defaults": _CREATED}},
+            _events(),
+            "interactions",
+            "an interactions section in the mapping",
+        ),
+        (
+            {
+                "version": 1,
+                "leads": {"columns": {"id": "id"}, "rest": "ignore", "defaults": _CREATED},
+                "interactions": {"columns": {"Who": "lead_id", "kind": "kind", "at": "at"}},
+            },
+            _events(),
+            "interactions.Who",
+            "no such column",
+        ),
+        (5, None, "mapping", "a ColumnMapping, a mapping of column -> field path, or a YAML file's path"),
+    ],
+)
+def test_mapping_errors(mapping: Any, events: Any, path: str, fragment: str) -> None:
+    frame = pl.DataFrame({"id": ["a", "b"], "Staff": [1.0, 2.0]})
+    with pytest.raises(LeadkitError) as info:
+        score_frame(_MODEL, frame, interactions=events, as_of=AS_OF, mapping=mapping, missing_fields="null")
+    assert info.value.path == path  # type: ignore[attr-defined]
+    assert fragment in str(info.value)
+
+
+def test_a_mapping_from_a_yaml_file_and_an_unused_value_column(tmp_path: Any) -> None:
+    """A mapping file's path works like its data; an interaction value column is mapped but not read."""
+    path = tmp_path / "mapping.yaml"
+    path.write_text(
+        "version: 1\nleads: {columns: {Lead: id}, rest: ignore, defaults: {created_at: '2026-01-01T00:00:00Z'}}\n"
+        "interactions: {columns: {lead_id: lead_id, kind: kind, at: at, amount: value}}\n"
+    )
+    events = _events(lead_id=["a", "a"], amount=[1.0, 2.0])
+    model = ScoringModel(scorers=[EngagementScorer()])
+    out = score_frame(model, pl.DataFrame({"Lead": ["a", "b"]}), interactions=events, as_of=AS_OF, mapping=str(path))
+    expected = EngagementScorer().score(
+        Lead(
+            id="a",
+            created_at=AS_OF - 9 * DAY,
+            interactions=[Interaction(kind="webinar", at=AS_OF - DAY), Interaction(kind="chat", at=AS_OF - 2 * DAY)],
+        ),
+        as_of=AS_OF,
+    )
+    assert out["score_engagement"].to_list() == pytest.approx([expected.value, 0.0])
+
+
+class _Always:
+    """A condition of the user's own: it runs on leads, but cannot be compiled."""
+
+    def describe(self) -> str:
+        return "always"
+
+    def to_data(self) -> dict[str, Any]:
+        return {"always": True}
+
+    def compile(self) -> Callable[[Lead, float], bool]:
+        return lambda lead, now: True
+
+
+def test_a_condition_of_your_own_cannot_be_compiled() -> None:
+    model = ScoringModel(scorers=[RuleScorer(rules=[Rule(name="any", when=_Always(), points=1)])])
+    assert model.qualify(Lead(id="a", created_at=AS_OF), as_of=AS_OF).total == 1
+    with pytest.raises(CompileError, match=r"the condition .*_Always.* is not one leadkit can compile"):
+        to_sql(model, dialect="duckdb", as_of=AS_OF)
+    with pytest.raises(CompileError, match="is not one leadkit can compile"):
+        score_frame(model, pl.DataFrame({"id": ["a"]}), as_of=AS_OF)
+
+
+def test_to_sql_refuses_columns_for_unknown_fields() -> None:
+    with pytest.raises(ConfigError) as info:
+        to_sql(_MODEL, dialect="duckdb", as_of=AS_OF, columns={"attributes.plan": "Plan"})
+    assert info.value.path == 'columns["attributes.plan"]'
+    assert "a lead field path (attributes.<key> listed in attributes)" in str(info.value)
+
+
+def test_to_sql_without_an_interactions_table() -> None:
+    """interactions=None: the query reads only the leads table; interaction conditions and engagement see none."""
+    model = ScoringModel(scorers=[_CORNER_RULES, EngagementScorer()], engagement=["engagement"])
+    leads = [attrs.evolve(lead, interactions=[]) for lead in _CORNER_LEADS]
+    lead_frame, _ = tables(leads)
+    sql = to_sql(model, dialect="duckdb", as_of=AS_OF, interactions=None, attributes=ATTRIBUTES)
+    assert '"interactions"' not in sql
+    con = duckdb.connect()
+    con.register("leads", lead_frame.to_arrow())
+    cursor = con.execute(sql)
+    names = [d[0] for d in cursor.description]
+    rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    assert_same(model, leads, rows, exact_rules=True)
+
+
+@pytest.mark.xfail(
+    reason="bug: pandas keeps booleans with missing values in an object column, read as text", strict=True
+)
+def test_pandas_object_column_of_booleans() -> None:
+    """A bool attribute with missing values comes to pandas as an object column; it should still compare as bool."""
+    frame = pd.DataFrame({"id": ["a", "b", "c"], "attributes.vip": [True, False, None]})
+    assert frame["attributes.vip"].dtype == object
+    model = ScoringModel(
+        scorers=[RuleScorer(rules=[Rule(name="vip", when={"field": "attributes.vip", "eq": True}, points=4)])]
+    )
+    assert score_frame(model, frame, as_of=AS_OF)["score_rules"].to_list() == [4.0, 0.0, 0.0]
+
+
+@given(st.lists(st.booleans(), max_size=4), st.integers(0, 2))
+def test_and_or_fold_constants(flags: list[bool], columns: int) -> None:
+    """and_/or_ of constants is the constant all()/any() gives (TRUE and FALSE for none); columns are kept."""
+    from leadkit.frames._ir import FALSE, TRUE, Col, Lit, and_, or_
+
+    constants = [Lit(flag) for flag in flags]
+    assert and_(*constants) == Lit(all(flags))
+    assert or_(*constants) == Lit(any(flags))
+    cols = [Col(f"c{i}") for i in range(columns)]
+    if columns and all(flags):
+        assert and_(*constants, *cols) == (cols[0] if columns == 1 else and_(*cols))
+    if columns and not any(flags):
+        assert or_(*constants, *cols) == (cols[0] if columns == 1 else or_(*cols))
+    assert and_() == TRUE
+    assert or_() == FALSE
+
+
+def test_interaction_conditions_without_an_interactions_table_count_none() -> None:
+    """No interactions table: `at least n` interactions is false for n >= 1, as for a lead without interactions."""
+    rules = [
+        Rule(name="webinar", when={"interaction": "webinar"}, points=5),
+        Rule(name="no_chat", when={"not": {"interaction": "chat"}}, points=1),
+    ]
+    model = ScoringModel(scorers=[RuleScorer(rules=rules)])
+    out = score_frame(model, pl.DataFrame({"id": ["a"]}), as_of=AS_OF)
+    assert out["score_rules"].to_list() == [model.qualify(Lead(id="a", created_at=AS_OF), as_of=AS_OF).total] == [1.0]
+    sql = to_sql(model, dialect="duckdb", as_of=AS_OF, interactions=None)
+    con = duckdb.connect()
+    con.execute("CREATE TABLE leads AS SELECT 'a' AS id")
+    cursor = con.execute(sql)
+    names = [d[0] for d in cursor.description]
+    assert dict(zip(names, cursor.fetchone() or (), strict=True))["score_rules"] == 1.0
+
+
+def test_to_sql_reads_renamed_columns() -> None:
+    """`columns` maps field paths (and id) to the table's own column names."""
+    model = ScoringModel(
+        scorers=[RuleScorer(rules=[Rule(name="big", when={"field": "company.employees", "gte": 200}, points=10)])]
+    )
+    sql = to_sql(
+        model, dialect="duckdb", as_of=AS_OF, interactions=None, columns={"id": "LeadId", "company.employees": "Staff"}
+    )
+    con = duckdb.connect()
+    con.execute("CREATE TABLE leads AS SELECT * FROM (VALUES ('a', 300), ('b', 3)) t(\"LeadId\", \"Staff\")")
+    cursor = con.execute(sql)
+    names = [d[0] for d in cursor.description]
+    rows = {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
+    assert (rows["a"]["score_rules"], rows["b"]["score_rules"]) == (10.0, 0.0)

@@ -147,3 +147,62 @@ def test_values_are_counted_with_aliases_expanded(data: Any) -> None:
                 _yaml.load(text)
         else:
             assert _yaml.load(text).data == data
+
+
+def test_aliases_of_an_anchored_scalar_count_one_value_each() -> None:
+    """An alias to a scalar counts as one value: PyYAML never writes scalar anchors, so they are checked here."""
+    text = "- &x word\n- *x\n- *x\n"  # the list and three scalars: 4 values
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_yaml, "MAX_VALUES", 4)
+        assert _yaml.load(text).data == ["word", "word", "word"]
+        patch.setattr(_yaml, "MAX_VALUES", 3)
+        with pytest.raises(ValidationError, match="alias bomb"):
+            _yaml.load(text)
+
+
+@pytest.mark.parametrize(
+    ("path", "line"),
+    [
+        (("a",), 2),  # a value's line: the list starts on line 2
+        (("a", 1), 3),
+        (("a", 1, "deeper"), 3),  # a scalar has nothing under it: the line of the scalar
+        (("a", 5), 2),  # past the end of the list: the line of the list
+        (("a", "x"), 2),  # a list has no keys
+        (("b", "c", 0), 4),
+    ],
+)
+def test_line_of_stops_at_the_deepest_node_the_path_reaches(path: tuple[Any, ...], line: int) -> None:
+    """A path reaching below a scalar, past a list's end or by a key into a list gives the last node's line."""
+    document = _yaml.load("a:\n  - 1\n  - 2\nb: {c: x}\n")
+    assert document.line_of(path) == line
+
+
+@pytest.mark.parametrize(
+    ("text", "data"),
+    [("x: !!timestamp 2024-05-01", {"x": "2024-05-01"}), ("x: !!timestamp nonsense", {"x": "nonsense"})],
+)
+def test_explicit_timestamps_stay_text(text: str, data: Any) -> None:
+    """Times are parsed by leadkit, explicit tag or not (a bad one once escaped as an AttributeError)."""
+    assert _yaml.load(text).data == data
+
+
+@pytest.mark.parametrize("text", ["x: !!int abc", "x: !!float abc", "x: !!int 0x", "x: !!bool maybe"])
+def test_explicit_tags_on_bad_values_are_validation_errors(text: str) -> None:
+    """A tag that cannot build its value is invalid YAML, not a ValueError from the constructor."""
+    with pytest.raises(ValidationError, match="invalid YAML"):
+        _yaml.load(text)
+
+
+def test_lone_surrogates_are_not_utf8() -> None:
+    """Text that cannot be UTF-8 is a ValidationError (it once escaped as a UnicodeEncodeError)."""
+    with pytest.raises(ValidationError, match="UTF-8 text"):
+        _yaml.load("x: \ud800")
+
+
+def test_a_small_alias_bomb_is_refused_too() -> None:
+    """Five aliases of five, eight levels deep (390,625 values) stays under MAX_VALUES but not MAX_ALIASED."""
+    levels = [f"l0: &l0 [{', '.join(['lol'] * 5)}]"]
+    levels += [f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 5)}]" for i in range(1, 9)]
+    with pytest.raises(ValidationError, match="reached through aliases"):
+        _yaml.load("\n".join(levels))
+    assert _yaml.load("\n".join(levels[:4])).data["l3"][0][0][0] == ["lol"] * 5  # 5**4 values through aliases: fine

@@ -271,3 +271,31 @@ class TestValidation:
 def test_qualification_is_public() -> None:
     """Qualification is exported for type hints."""
     assert isinstance(model(0, 0).qualify(LEAD, as_of=T), Qualification)
+
+
+def test_str_without_a_persona_has_no_persona_line() -> None:
+    """A model without a persona scorer prints no persona line, only the sides and each score."""
+    q = model(80, 40).qualify(LEAD, as_of=T)
+    assert q.persona is None
+    lines = str(q).splitlines()
+    assert lines[0] == "lead a as of 2026-11-01T00:00:00+00:00: A2 warm, total 120.0 (MQL)"
+    assert lines[1] == "  fit 80.0 (grade A), engagement 40.0 (band 2)"
+    assert not any(line.startswith("  persona:") for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "path", "expected"),
+    [
+        ({"scorers": [Fixed(1, "")]}, "scorers[0].name", "non-empty text"),
+        ({"scorers": [Fixed(1, " ")]}, "scorers[0].name", "non-empty text"),
+        ({"scorers": [Fixed(1, "a")], "fit": "a"}, "fit", "a list of scorer names"),
+        ({"scorers": [Fixed(1, "a")], "engagement": "a"}, "engagement", "a list of scorer names"),
+        ({"scorers": [Fixed(1, "a")], "hand_raisers": "demo_request"}, "hand_raisers", "a list of interaction kinds"),
+    ],
+)
+def test_settings_that_are_not_lists_are_refused(kwargs: dict[str, Any], path: str, expected: str) -> None:
+    """A blank scorer name, or a single name given where a list is needed, is a ValidationError at its path."""
+    with pytest.raises(ValidationError) as info:
+        ScoringModel(**kwargs)
+    assert info.value.path == path
+    assert info.value.expected == expected

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from leadkit import (
@@ -32,7 +32,13 @@ from leadkit import (
     parse_condition,
     parse_duration,
 )
-from leadkit.scoring.conditions import MAX_MATCH_LENGTH, format_duration, regex_problem
+from leadkit.scoring.conditions import (
+    MAX_DEPTH,
+    MAX_MATCH_LENGTH,
+    MAX_REGEX_WAYS,
+    format_duration,
+    regex_problem,
+)
 from leadkit.testing import check_scorer, conditions, interactions, json_values, leads, rules
 
 T = datetime(2026, 11, 1, tzinfo=timezone.utc)
@@ -483,3 +489,224 @@ class TestRuleScorer:
         lead = Lead(id="a", created_at=T, interactions=[Interaction(kind="demo_request", at=T)])
         assert rule.matches(lead, as_of=T)
         assert not rule.matches(lead, as_of=T - DAY)
+
+
+def test_rules_must_be_a_list() -> None:
+    """`rules` that is not a list is refused as a whole, not item by item (a string is not a list of rules)."""
+    for value in ("big", None):
+        with pytest.raises(ValidationError) as info:
+            RuleScorer(rules=value)  # type: ignore[arg-type]
+        assert info.value.path == "rules"
+        assert info.value.expected == "a list of Rule"
+
+
+def test_rule_reason_must_be_text() -> None:
+    """A reason that is not text is refused with its path; text is kept as written, stripped."""
+    with pytest.raises(ValidationError) as info:
+        Rule(name="r", when={"field": "source", "eq": "x"}, points=1, reason=5)  # type: ignore[arg-type]
+    assert info.value.path == "reason"
+    assert info.value.expected == "text"
+    assert Rule(name="r", when={"field": "source", "eq": "x"}, points=1, reason="  web  ").reason == "web"
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        (
+            {"name": "a", "when": {"field": "source", "eq": "x"}, "points": 1, "pts": 2},
+            (
+                "rules[0].pts: unknown key (did you mean 'points'?); "
+                "expected only the keys name, when, points, reason (got 'pts')"
+            ),
+        ),
+        (
+            {"name": "a", "when": {"field": "source", "eq": "x"}, "points": 1, 7: 2},
+            'rules[0]["7"]: unknown key; expected only the keys name, when, points, reason (got 7)',
+        ),
+        (
+            {"name": "a", "when": {"field": "source", "eq": "x"}},
+            "rules[0].points: missing key; expected a points for every rule",
+        ),
+    ],
+)
+def test_rule_data_errors_name_the_key_and_the_keys_allowed(rule: dict[Any, Any], message: str) -> None:
+    """A rule's unknown or missing key is an error at that key, saying which keys a rule takes."""
+    with pytest.raises(ValidationError) as info:
+        RuleScorer(rules=[rule])
+    assert str(info.value) == message
+
+
+def test_a_cap_limits_the_total_with_a_contribution_saying_so() -> None:
+    """Above the cap, one more contribution brings the total down to it."""
+    scorer = RuleScorer(rules=TestRuleScorer.SCORER.rules, cap=25)
+    score = scorer.score(FULL, as_of=T)
+    assert score.value == 25
+    assert [(c.label, c.points, c.source, c.reason) for c in score.contributions] == [
+        ("bank", 20, "rules.bank", "company.industry = 'banking'"),
+        ("big", 10, "rules.big", "a big company"),
+        ("cap", -5, "rules.cap", "limited to the cap of 25"),
+    ]
+
+
+@pytest.mark.parametrize("cap", [5, 1])
+def test_the_cap_must_be_above_the_floor(cap: int) -> None:
+    """A cap at or below the floor is refused, naming the floor it must exceed."""
+    with pytest.raises(ValidationError) as info:
+        RuleScorer(rules=[], floor=5, cap=cap)
+    assert str(info.value) == f"cap: expected more than the floor (5) (got {cap})"
+
+
+def _not_nested(levels: int) -> dict[str, Any]:
+    condition: dict[str, Any] = {"field": "source", "eq": "x"}
+    for _ in range(levels):
+        condition = {"not": condition}
+    return condition
+
+
+_ONE_OF_OPERATORS = "one of " + ", ".join(OPERATORS)
+_FORMS = "field, interaction, all, any, not"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ("source = web", f"when: expected a condition: a mapping with one of the keys {_FORMS} (got 'source = web')"),
+        (
+            {"all": [{"field": "source", "eq": "x"}], "any": [{"field": "source", "eq": "x"}]},
+            f"when: ambiguous condition; expected exactly one of {_FORMS} (got ['all', 'any'])",
+        ),
+        (
+            {"feild": "source", "eq": "x"},
+            (
+                "when.feild: not a condition (did you mean 'field'?); "
+                f"expected a condition with one of the keys {_FORMS} (got {{'feild': 'source', 'eq': 'x'}})"
+            ),
+        ),
+        ({5: "x"}, f"when: not a condition; expected a condition with one of the keys {_FORMS} (got {{5: 'x'}})"),
+        (
+            {"field": "company.industry"},
+            f"when: no operator; expected an operator: {_ONE_OF_OPERATORS} (got {{'field': 'company.industry'}})",
+        ),
+        (
+            {"field": "company.industry", "eq": "x", 3: "y"},
+            "when: several operators; expected exactly one operator (got ['3', 'eq'])",
+        ),
+        (
+            {"field": "company.industry", "op": "x"},
+            f"when.op: unknown operator 'op'; expected {_ONE_OF_OPERATORS} (got 'op')",
+        ),
+        (
+            {"field": "company.industry", 3: "x"},
+            f"when: unknown operator 3; expected {_ONE_OF_OPERATORS} (got 3)",
+        ),
+        ({"field": "company.employees", "gte": "many"}, "when.gte: expected a number (got 'many')"),
+        ({"all": []}, "when.all: expected a non-empty list of conditions (got [])"),
+        (
+            {"interaction": "demo_request", "chanel": "web"},
+            (
+                "when.chanel: unknown key (did you mean 'channel'?); "
+                "expected only the keys interaction, at_least, within, channel (got 'chanel')"
+            ),
+        ),
+        (
+            {"interaction": "demo_request", 5: "web"},
+            "when: unknown key; expected only the keys interaction, at_least, within, channel (got 5)",
+        ),
+        (
+            {"not": {"field": "source", "eq": "x"}, "but": 1},
+            "when.but: unknown key; expected only the keys not (got 'but')",
+        ),
+        (
+            _not_nested(MAX_DEPTH + 1),
+            "when" + ".not" * (MAX_DEPTH + 1) + f": nested too deeply; expected conditions nested at most {MAX_DEPTH} "
+            "levels deep",
+        ),
+    ],
+)
+def test_condition_errors_say_where_what_was_expected_and_what_was_found(data: Any, message: str) -> None:
+    """Each way a condition's data can be wrong has its own message: path, reason, expectation, the value found."""
+    with pytest.raises(ConfigError) as info:
+        parse_condition(data, ("when",))
+    assert str(info.value) == message
+
+
+def test_conditions_nested_as_deep_as_the_limit_are_read() -> None:
+    """MAX_DEPTH levels of all, any and not are allowed; one more is refused (above)."""
+    assert parse_condition(_not_nested(MAX_DEPTH)).describe() == "not " * MAX_DEPTH + "source = 'x'"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "problem"),
+    [
+        ("(?=a)", "no lookahead or lookbehind (not portable)"),
+        ("(?!a)", "no lookahead or lookbehind (not portable)"),
+        ("(?<=a)b", "no lookahead or lookbehind (not portable)"),
+        ("(?<!a)b", "no lookahead or lookbehind (not portable)"),
+        ("(?>a)", "no atomic groups (not portable)"),
+        ("(a)(?(1)b|c)", "no conditional groups (not portable)"),
+        (r"(a)\1", "no backreferences (not portable)"),
+        ("(?P<x>a)(?P=x)", "no backreferences (not portable)"),
+        (r"a\Z", "$ instead of \\Z (not portable)"),
+        ("(?x)a", "only the inline flags i, m and s (not portable)"),
+        ("a++", "no possessive quantifiers (not portable)"),
+        ("(?P<word>a)b", None),
+        ("(?i:a)b", None),
+    ],
+)
+def test_a_refused_pattern_is_told_what_is_not_allowed(pattern: str, problem: str | None) -> None:
+    """Each unportable construct has its own reason; named groups and scoped flags are portable."""
+    assert regex_problem(pattern) == problem
+
+
+@given(n=st.integers(0, MAX_MATCH_LENGTH), m=st.integers(0, MAX_MATCH_LENGTH))
+@example(n=99, m=99)
+@example(n=99, m=100)
+def test_bounded_repeats_multiply_the_ways_to_match(n: int, m: int) -> None:
+    """a{0,n}b{0,m} has (n + 1) * (m + 1) ways to match at one place: refused past MAX_REGEX_WAYS."""
+    assert (regex_problem(f"a{{0,{n}}}b{{0,{m}}}") is None) == ((n + 1) * (m + 1) <= MAX_REGEX_WAYS)
+
+
+@given(n=st.integers(0, 20), m=st.integers(0, MAX_MATCH_LENGTH))
+@example(n=3, m=665)
+@example(n=3, m=666)
+@example(n=12, m=0)
+@example(n=13, m=0)
+def test_a_repeated_group_of_alternatives_counts_each_choice(n: int, m: int) -> None:
+    """(a|b){0,n} matches 1 + 2 + ... + 2**n = 2**(n + 1) - 1 ways; times m + 1 for c{0,m}."""
+    ways = (2 ** (n + 1) - 1) * (m + 1)
+    assert (regex_problem(f"(a|b){{0,{n}}}c{{0,{m}}}") is None) == (ways <= MAX_REGEX_WAYS)
+
+
+@pytest.mark.parametrize(
+    ("condition", "data"),
+    [
+        (FieldCondition("company.country", "in", ["de", "fr"]), {"field": "company.country", "in": ["de", "fr"]}),
+        (FieldCondition("company.employees", "between", [10, 50]), {"field": "company.employees", "between": [10, 50]}),
+        (FieldCondition("source", "eq", "web"), {"field": "source", "eq": "web"}),
+        (InteractionCondition(kinds="demo_request"), {"interaction": "demo_request"}),
+        (InteractionCondition(kinds=["webinar", "call"]), {"interaction": ["webinar", "call"]}),
+    ],
+)
+def test_the_data_form_is_plain_data(condition: Any, data: dict[str, Any]) -> None:
+    """to_data gives lists, not tuples, and one interaction kind as itself: what YAML and JSON write."""
+    assert condition.to_data() == data
+
+
+_LOOKAROUND = "no lookahead or lookbehind (not portable)"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "problem"),
+    [
+        ("[](?=]", None),
+        ("[^](?=]", None),
+        (r"[\](?=]", None),
+        ("[]](?=a)", _LOOKAROUND),
+        (r"[\]](?=a)", _LOOKAROUND),
+        (r"[\\](?=a)", _LOOKAROUND),
+        (r"a\0", None),
+    ],
+)
+def test_a_character_class_is_one_atom(pattern: str, problem: str | None) -> None:
+    """What a class holds is never read as syntax, a leading ] or ^] and escapes included; its end is found exactly."""
+    assert regex_problem(pattern) == problem

@@ -163,3 +163,27 @@ def test_collect_on_worker_processes_gives_the_same_batch() -> None:
 def test_errors_must_be_raise_or_collect() -> None:
     with pytest.raises(ValidationError, match="errors: expected 'raise' or 'collect'"):
         score_many(MODEL, SAMPLE[:1], as_of=SAMPLE_AS_OF, errors="ignore")  # type: ignore[call-overload]
+
+
+def test_a_refusal_without_problems_is_reported_by_its_class_and_message() -> None:
+    """A LeadkitError with no problems of its own (an unfitted scorer) is one problem at the lead's row."""
+    from leadkit.learn import NaiveBayesScorer
+
+    batch = score_many(NaiveBayesScorer(fields=["source"]), SAMPLE[:3], as_of=SAMPLE_AS_OF, errors="collect")
+    assert batch.results == ()
+    assert batch.failed_rows == (0, 1, 2)
+    assert [p.path for p in batch.problems] == [("leads", 0), ("leads", 1), ("leads", 2)]
+    first = batch.problems[0]
+    assert first.expected == "a lead the scorer can score"
+    assert first.reason is not None
+    assert first.reason.startswith("NotFittedError: naive_bayes: this NaiveBayesScorer is not fitted")
+
+
+def test_progress_bar_on_worker_processes(capsys: pytest.CaptureFixture[str]) -> None:
+    """With workers, the bar advances chunk by chunk as results come back, to the number of leads."""
+    pytest.importorskip("tqdm")
+    results = score_many(MODEL, SAMPLE[:30], as_of=SAMPLE_AS_OF, progress=True, workers=2, chunk_size=10)
+    assert results == MODEL.qualify_many(SAMPLE[:30], as_of=SAMPLE_AS_OF)
+    err = capsys.readouterr().err
+    assert "scoring" in err
+    assert "30/30" in err

@@ -323,3 +323,62 @@ class TestEngagementState:
         one = empty.add(Interaction(kind="call", at=AS_OF))
         assert empty.last is None
         assert pickle.loads(pickle.dumps(one)) == one
+
+
+@pytest.mark.parametrize(
+    ("age", "ago"),
+    [
+        (timedelta(0), "today"),
+        (timedelta(hours=11), "today"),
+        (timedelta(hours=12), "1 day ago"),
+        (timedelta(hours=35), "1 day ago"),
+        (timedelta(hours=36), "2 days ago"),
+        (10 * DAY, "10 days ago"),
+    ],
+)
+def test_the_reason_says_how_long_ago_in_days(age: timedelta, ago: str) -> None:
+    """The latest interaction's age is rounded to days: under 12 hours is today, under 36 hours one day."""
+    score = EngagementScorer(signals={"webinar": Signal(20)}).score(lead_with(("webinar", AS_OF)), as_of=AS_OF + age)
+    (contribution,) = score.contributions
+    assert contribution.reason == f"1 x webinar at 20 points each, half-life 30 days, last {ago}"
+
+
+@pytest.mark.parametrize(
+    ("frequency", "text"),
+    [
+        (Frequency.every(), "every time"),
+        (Frequency.once(), "once"),
+        (Frequency.at_most(2), "at most 2 times"),
+        (Frequency.at_most(1, within=DAY), "at most 1 per 1 day"),
+        (Frequency.at_most(3, within=7 * DAY), "at most 3 per 7 days"),
+    ],
+)
+def test_a_frequency_says_how_often_it_counts(frequency: Frequency, text: str) -> None:
+    """str(Frequency) is the rule in words."""
+    assert str(frequency) == text
+
+
+def test_configuration_and_state_errors_say_what_was_expected_and_found() -> None:
+    """A window without a limit, and a state fed a non-interaction, out of order or asked about its past."""
+    with pytest.raises(ValidationError) as info:
+        Frequency(window=DAY)
+    assert str(info.value) == (
+        "window: expected no window without a limit (a window bounds a count) (got datetime.timedelta(days=1))"
+    )
+    state = EngagementScorer().state().add(Interaction(kind="chat", at=AS_OF))
+    with pytest.raises(ValidationError) as info:
+        state.add("chat")  # type: ignore[arg-type]
+    assert str(info.value) == "interaction: expected an Interaction (got 'chat')"
+    earlier = AS_OF - DAY
+    with pytest.raises(ValidationError) as info:
+        state.add(Interaction(kind="chat", at=earlier))
+    assert str(info.value) == (
+        "interaction.at: out of order; expected a time at or after 2100-01-01T00:00:00+00:00, "
+        f"the latest interaction absorbed (got {earlier!r})"
+    )
+    with pytest.raises(ValidationError) as info:
+        state.score(as_of=earlier)
+    assert str(info.value) == (
+        "as_of: expected a time at or after 2100-01-01T00:00:00+00:00; "
+        f"to score an earlier moment use EngagementScorer.score (got {earlier!r})"
+    )

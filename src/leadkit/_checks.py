@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 
 import attrs
 
-from leadkit.errors import ValidationError
+from leadkit.errors import PathPart, ValidationError
 
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
@@ -71,10 +71,31 @@ def fail(attribute: attrs.Attribute[Any], expected: str, value: Any, *, reason: 
     raise ValidationError.at((attribute.name,), expected, value, reason=reason)
 
 
+UNICODE_EXPECTED = "text without lone surrogates such as \\ud800 (UTF-8 cannot encode them)"
+"""What `is_unicode` asks for, in words."""
+
+
+def is_unicode(value: str) -> bool:
+    """True unless the text holds a lone surrogate, which cannot be written as UTF-8 (JSON can carry one)."""
+    if value.isascii():
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _unicode(attribute: attrs.Attribute[Any], value: str, path: tuple[PathPart, ...] | None = None) -> None:
+    if not is_unicode(value):
+        raise ValidationError.at(path or (attribute.name,), UNICODE_EXPECTED, value, reason="invalid Unicode")
+
+
 def text(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     """Required, non-blank text."""
     if not isinstance(value, str) or not value.strip():
         fail(attribute, "non-empty text", value)
+    _unicode(attribute, value)
 
 
 def boolean(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -95,8 +116,11 @@ def instance(kind: type, expected: str | None = None) -> Validator:
 
 
 def optional_text(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is not None and not isinstance(value, str):
+    if value is None:
+        return
+    if not isinstance(value, str):
         fail(attribute, "text or null", value)
+    _unicode(attribute, value)
 
 
 def text_list(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -106,6 +130,7 @@ def text_list(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     for i, item in enumerate(value):
         if not isinstance(item, str) or not item:
             raise ValidationError.at((attribute.name, i), "non-empty text", item)
+        _unicode(attribute, item, (attribute.name, i))
 
 
 def is_aware(value: datetime) -> bool:
@@ -131,6 +156,8 @@ def non_negative_int(_: Any, attribute: attrs.Attribute[Any], value: Any) -> Non
         return
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         fail(attribute, "a non-negative integer", value)
+    if not is_finite_number(value):  # no count is that large; past 4300 digits it cannot even be written as text
+        fail(attribute, "a non-negative integer", value, reason="too large")
 
 
 def is_finite_number(value: Any) -> bool:

@@ -90,6 +90,27 @@ def duration(value: object, where: Where, *, optional: bool = False) -> timedelt
     return parse_duration(value, where)
 
 
+def encodable(data: object) -> None:
+    r"""Refuse a document holding text UTF-8 cannot encode (a lone surrogate, as JSON's ``"\ud800"`` can make).
+
+    Such text would be accepted, then break the document's YAML, and any file it is written to.
+    """
+    stack: list[tuple[object, Where]] = [(data, ())]
+    seen: set[int] = set()  # aliases share (and can even nest) containers
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, str):
+            if not check.is_unicode(value):
+                raise fail(where, check.UNICODE_EXPECTED, value, reason="invalid Unicode")
+        elif isinstance(value, (Mapping, list)) and id(value) not in seen:
+            seen.add(id(value))
+            items = value.items() if isinstance(value, Mapping) else enumerate(value)
+            for key, item in items:
+                if isinstance(key, str) and not check.is_unicode(key):
+                    raise fail(where, check.UNICODE_EXPECTED, key, reason="invalid Unicode in a key")
+                stack.append((item, (*where, key)))
+
+
 def without_none(data: dict[str, Any]) -> dict[str, Any]:
     """``data`` without its ``None`` values."""
     return {k: v for k, v in data.items() if v is not None}
@@ -114,10 +135,13 @@ def from_yaml(text: str | bytes, build: Callable[[object], T]) -> T:
 
 def read_bytes(path: str | os.PathLike[str]) -> bytes:
     """A file's bytes, or a `ConfigError` saying why it cannot be read."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise ConfigError.at((), "the path of a YAML file", path)
     try:
         return Path(path).read_bytes()
-    except OSError as exc:
-        raise ConfigError.at((), "a readable YAML file", str(path), reason=exc.strerror or type(exc).__name__) from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte, or a character the file system cannot encode
+        detail = exc.strerror if isinstance(exc, OSError) else str(exc)
+        raise ConfigError.at((), "a readable YAML file", str(path), reason=detail or type(exc).__name__) from None
 
 
 class Registry(Generic[T]):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
 from typing import Any
 
+from leadkit._checks import UNICODE_EXPECTED, is_finite_number, is_unicode
 from leadkit.errors import PathPart, ValidationError
 
 MAX_DEPTH = 32
@@ -76,13 +76,18 @@ def freeze(value: Any, path: tuple[PathPart, ...] = (), depth: int = 0) -> Any:
     """Validate a JSON-like value and return its frozen form.
 
     Raises:
-        ValidationError: for a value JSON cannot hold (a set, an object, NaN),
-            a non-text key, or nesting deeper than `MAX_DEPTH`.
+        ValidationError: for a value JSON cannot hold (a set, an object, NaN, an
+            integer too large for a float, text with a lone surrogate), a non-text
+            key, or nesting deeper than `MAX_DEPTH`.
     """
-    if value is None or isinstance(value, (bool, int, str)):
+    if value is None or isinstance(value, bool):
         return value
-    if isinstance(value, float):
-        if not math.isfinite(value):
+    if isinstance(value, str):
+        if not is_unicode(value):
+            raise ValidationError.at(path, UNICODE_EXPECTED, value, reason="invalid Unicode")
+        return value
+    if isinstance(value, (int, float)):
+        if not is_finite_number(value):  # NaN, infinity, or an integer too large for any float (or for JSON text)
             raise ValidationError.at(path, "a finite number", value)
         return value
     if depth >= MAX_DEPTH:
@@ -102,7 +107,7 @@ def freeze_mapping(value: Any, path: tuple[PathPart, ...] = (), depth: int = 0) 
         raise ValidationError.at(path, "a mapping of text keys to JSON values", value)
     frozen: dict[str, Any] = {}
     for key, item in value.items():
-        if not isinstance(key, str) or not key:
+        if not isinstance(key, str) or not key or not is_unicode(key):
             raise ValidationError.at(path, "non-empty text keys", key, reason="invalid key")
         frozen[key] = freeze(item, (*path, key), depth)
     return FrozenMap(frozen)

@@ -75,8 +75,9 @@ def _read_path(path: Path) -> tuple[list[Any], Any]:
     fmt = _format_of(path)
     try:
         raw = path.read_bytes()
-    except OSError as exc:
-        reason = f"cannot read {path}: {exc.strerror or type(exc).__name__}"
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte, or a character the file system cannot encode
+        detail = exc.strerror if isinstance(exc, OSError) else str(exc)
+        reason = f"cannot read {path}: {detail or type(exc).__name__}"
         raise ValidationError.at((), "a readable leads file", reason=reason) from None
     if fmt == "jsonl":
         records, lines = [], []  # lines: the file line of each record
@@ -125,8 +126,10 @@ def read_leads(
     line_of = None
     if isinstance(source, (str, os.PathLike)):
         records, line_of = _read_path(Path(source))
-    else:
+    elif isinstance(source, Iterable):
         records = list(source)
+    else:
+        raise ValidationError.at(("source",), "the path of a leads file, or an iterable of lead records", source)
     leads: list[Lead] = []
     problems: list[Problem] = []
     for row, record in enumerate(records):

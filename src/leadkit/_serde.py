@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 import json
+import sys
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, TypeVar
@@ -165,7 +166,7 @@ def _problems(exc: BaseException, path: tuple[PathPart, ...]) -> list[Problem]:
         hint = _LENIENT_HINTS.get(exc.cl, "")
         return [
             Problem((*path, key), f"one of the fields of {exc.cl.__name__}: {allowed}{hint}", reason="unknown field")
-            for key in sorted(exc.extra_fields)
+            for key in sorted(exc.extra_fields, key=repr)  # keys of any type (YAML's 1, null, true) sort by repr
         ]
     if isinstance(exc, KeyError):
         return [Problem(path, "a value", reason="required field missing")]
@@ -299,6 +300,13 @@ def parse_json(text: str | bytes) -> Any:
         raise ValidationError.at((), "a JSON document nested less deeply", reason="nested too deeply") from None
     except UnicodeDecodeError as exc:
         raise ValidationError.at((), "UTF-8 text", reason=f"undecodable bytes: {exc.reason}") from None
+    except ValidationError:
+        raise  # from the duplicate-key hook: a ValueError too, but already located
+    except ValueError:  # an integer with more digits than Python converts to a number
+        limit = sys.get_int_max_str_digits()
+        raise ValidationError.at(
+            (), f"a JSON document whose integers have at most {limit} digits", reason="number too long"
+        ) from None
 
 
 def from_json(cls: type[T], text: str | bytes, *, strict: bool = True) -> T:

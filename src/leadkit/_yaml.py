@@ -16,9 +16,9 @@ hostile documents, before anything is built from them:
 * nesting deeper than `MAX_DEPTH` (checked on the flat event stream:
   libyaml composes nodes recursively, and a document nested a hundred
   thousand levels deep would otherwise crash the process);
-* more than `MAX_VALUES` values once aliases are expanded, which refuses
-  "billion laughs" alias bombs: nine lines whose aliases expand to a
-  thousand million values.
+* more than `MAX_VALUES` values once aliases are expanded, or more than
+  `MAX_ALIASED` reached through aliases, which refuses "billion laughs"
+  alias bombs: nine lines whose aliases expand to a thousand million values.
 """
 
 from __future__ import annotations
@@ -56,6 +56,8 @@ def _resolvers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
 
 
 _Loader.yaml_implicit_resolvers = _resolvers()
+# An explicit !!timestamp tag keeps its text too: leadkit parses times itself (and refuses naive ones).
+_Loader.add_constructor(_TIMESTAMP, lambda loader, node: loader.construct_scalar(node))
 
 _Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
@@ -67,6 +69,9 @@ MAX_BYTES = 10_000_000
 
 MAX_VALUES = 1_000_000
 """Most values (scalars, mappings and lists) a YAML document may hold once its aliases are expanded."""
+
+MAX_ALIASED = 10_000
+"""Most values a YAML document may reach through aliases (each alias counts the values it stands for)."""
 
 _OPEN = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
 _CLOSE = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
@@ -93,6 +98,7 @@ def _check_events(text: str | bytes) -> None:
     counts = [0]  # values under each open collection (the document at the bottom)
     anchors: list[str | None] = [None]
     sizes: dict[str, int] = {}  # values an anchor's value holds, itself included
+    aliased = 0  # values reached through aliases so far
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, _OPEN):
             if len(counts) > MAX_DEPTH:
@@ -116,6 +122,14 @@ def _check_events(text: str | bytes) -> None:
                 sizes[event.anchor] = 1
         elif isinstance(event, yaml.AliasEvent):
             size = sizes.get(event.anchor or "", 1)  # an unknown anchor is reported by the composer
+            aliased += size
+            if aliased > MAX_ALIASED:
+                raise ValidationError.at(
+                    (),
+                    f"at most {MAX_ALIASED:,} values reached through aliases",
+                    reason="too many values once aliases are expanded (an alias bomb?)",
+                    line=_line(event),
+                )
         else:
             continue
         counts[-1] += size
@@ -201,16 +215,26 @@ def load(text: str | bytes) -> Document:
     Raises:
         ValidationError: for YAML syntax errors, duplicate keys, tags that
             the safe loader refuses (such as ``!!python/object``), and
-            documents over the limits (`MAX_BYTES`, `MAX_DEPTH`, `MAX_VALUES`).
+            documents over the limits (`MAX_BYTES`, `MAX_DEPTH`, `MAX_VALUES`, `MAX_ALIASED`).
     """
     _check_size(text)
+    if isinstance(text, str):
+        try:
+            text = text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ValidationError.at((), "UTF-8 text", reason=f"unencodable text: {exc.reason}") from None
     loader = _Loader(text)
     try:
         _check_events(text)
         root = loader.get_single_node()
         if root is not None:
             _check_duplicates(root)
-        data = loader.construct_document(root) if root is not None else None
+        try:
+            data = loader.construct_document(root) if root is not None else None
+        except (ValueError, TypeError, AttributeError, OverflowError, LookupError) as exc:  # a tag on a bad value
+            raise ValidationError.at(
+                (), "a valid YAML document", reason=f"invalid YAML: a value its tag cannot build ({exc})"
+            ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

@@ -60,14 +60,20 @@ def describe(value: object) -> str:
     try:
         text = repr(value)
     except Exception:  # noqa: BLE001 - a broken __repr__ must not hide the real error
-        text = f"<{type(value).__name__} object>"
+        # an int with more digits than str() converts, or an object whose __repr__ fails
+        text = f"<int of {value.bit_length()} bits>" if isinstance(value, int) else f"<{type(value).__name__} object>"
     if len(text) > _MAX_GOT:
         text = text[: _MAX_GOT - 3] + "..."
     return text
 
 
-def _as_path(parts: Iterable[PathPart]) -> tuple[PathPart, ...]:
-    return tuple(parts)
+def _as_path(parts: Iterable[Any]) -> tuple[PathPart, ...]:
+    # A document's keys need not be text (YAML's ``null: x`` or ``true: x``): such a key is
+    # shown by its repr, as a name, so a path always renders.
+    return tuple(
+        part if isinstance(part, str) or (isinstance(part, int) and not isinstance(part, bool)) else repr(part)
+        for part in parts
+    )
 
 
 @attrs.frozen
@@ -286,6 +292,10 @@ class MissingExtraError(LeadkitError, ImportError):
 def suggest(word: object, options: Sequence[str]) -> str:
     """A "did you mean" hint naming the closest of ``options``, or nothing (for messages)."""
     if not isinstance(word, str):
+        return ""
+    # difflib's ratio is at most 2 * shorter / (both lengths): below the 0.6 cutoff when the word is
+    # over 7/3 times as long as every option. Skipping those spares long input difflib's slow work.
+    if 3 * len(word) > 7 * max((len(option) for option in options), default=0):
         return ""
     import difflib
 

@@ -536,6 +536,7 @@ class ColumnMapping:
         Raises:
             ConfigError: naming the path of every problem found.
         """
+        _documents.encodable(data)
         if isinstance(data, Mapping) and "leads" not in data and "version" not in data:
             try:
                 return cls.from_dict({"leads": {"columns": data}})
@@ -724,10 +725,20 @@ def _columns_to_data(columns: Mapping[str, Column]) -> dict[str, Any]:
     }
 
 
+def _cell_text(value: Any) -> Any:
+    """A whole number as its text; anything else (an int too long for ``str`` too) as it is, for the check."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        try:
+            return str(value)
+        except ValueError:  # more digits than str() converts
+            return value
+    return value
+
+
 def _cell_values_from_data(value: Any) -> list[Any]:
     """Won or lost values: a list (or one value); whole numbers are taken as their text (``[1]`` -> ``["1"]``)."""
     items = value if isinstance(value, list) else [value]
-    return [str(v) if isinstance(v, int) and not isinstance(v, bool) else v for v in items]
+    return [_cell_text(v) for v in items]
 
 
 def _outcome_from_data(value: Any) -> Outcome:
@@ -781,6 +792,9 @@ def _read_table(path: Path, section: _Section, delimiter: str) -> _Table:
         raise ValidationError.at((), f"a readable {section.name} CSV file", reason=reason) from None
     except UnicodeDecodeError as exc:
         raise ValidationError.at((), "UTF-8 text", reason=f"cannot decode {path}: {exc.reason}") from None
+    except ValueError as exc:  # a NUL byte in the path, or a character the file system cannot encode
+        reason = f"cannot read {path}: {exc}"
+        raise ValidationError.at((), f"a readable {section.name} CSV file", reason=reason) from None
     except csv.Error as exc:
         raise ValidationError.at(
             (), "a valid CSV file", reason=f"invalid CSV in {path}: {exc}", line=line + 1

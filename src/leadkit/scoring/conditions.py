@@ -40,6 +40,7 @@ from leadkit.model import LEAD_FIELD_PATHS, CriterionStatus, Lead
 
 __all__ = [
     "FIELD_PATHS",
+    "MAX_DEPTH",
     "MAX_MATCH_LENGTH",
     "MAX_REGEX_WAYS",
     "OPERATORS",
@@ -87,6 +88,9 @@ MAX_REGEX_WAYS = 10_000
 """Most ways a ``matches`` pattern may have to match at one place (see `regex_problem`)."""
 
 MAX_PATTERN_LENGTH = 1_000
+
+MAX_DEPTH = 100
+"""Deepest nesting of ``all``, ``any`` and ``not`` in a condition."""
 _STATUSES = tuple(status.value for status in CriterionStatus)
 _MISSING: Any = None
 
@@ -374,8 +378,10 @@ def regex_problem(pattern: str) -> str | None:
         return f"a pattern of at most {MAX_PATTERN_LENGTH} characters"
     try:
         re.compile(pattern)
-    except re.error as exc:
+    except (re.error, OverflowError) as exc:  # OverflowError: a repeat count too large, such as x{99999999999}
         return f"a valid regular expression ({exc})"
+    except RecursionError:
+        return "a regular expression with fewer nested groups"
     return _scan_regex(pattern)
 
 
@@ -648,6 +654,8 @@ def _check_kinds(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
 def _check_at_least(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise _error(("at_least",), "a whole number >= 1", value)
+    if not check.is_finite_number(value):  # no count is that large; past 4300 digits it cannot even be written
+        raise _error(("at_least",), "a whole number >= 1", value, reason="too large")
 
 
 def _within(value: Any) -> Any:
@@ -823,14 +831,21 @@ def parse_condition(data: object, path: Sequence[PathPart] = ()) -> Condition:
         ConfigError: naming the path of what is wrong (prefixed by ``path``),
             with the closest valid key or operator for a misspelt one.
     """
+    return _nested(data, path, 0)
+
+
+def _nested(data: object, path: Sequence[PathPart], depth: int) -> Condition:
+    """`_parse` of a condition ``depth`` levels of all/any/not down, its errors prefixed by ``path``."""
     try:
-        return _parse(data)
+        return _parse(data, depth)
     except ConfigError as exc:
         raise exc.within(*path) from None
 
 
-def _parse(data: object) -> Condition:
+def _parse(data: object, depth: int) -> Condition:
     """`parse_condition` with every error path relative to ``data``."""
+    if depth > MAX_DEPTH:  # a YAML alias can even make a condition contain itself
+        raise _error((), f"conditions nested at most {MAX_DEPTH} levels deep", reason="nested too deeply")
     if not isinstance(data, Mapping):
         raise _error((), "a condition: a mapping with one of the keys " + ", ".join(_FORMS), data)
     keys = [k for k in data if k in _FORMS]
@@ -859,10 +874,10 @@ def _parse(data: object) -> Condition:
     _only(data, (form,))
     inner = data[form]
     if form == "not":
-        return Not(parse_condition(inner, ("not",)))
+        return Not(_nested(inner, ("not",), depth + 1))
     if not isinstance(inner, list) or not inner:
         raise _error((form,), "a non-empty list of conditions", inner)
-    items = tuple(parse_condition(item, (form, i)) for i, item in enumerate(inner))
+    items = tuple(_nested(item, (form, i), depth + 1) for i, item in enumerate(inner))
     return AllOf(items) if form == "all" else AnyOf(items)
 
 

@@ -391,6 +391,7 @@ def model_from_data(data: object) -> ScoringModel:
     Raises:
         ConfigError: naming the path of every problem found.
     """
+    _documents.encodable(data)
     doc = _keys(data, (), required=("version", "scorers"), optional=_MODEL_KEYS)
     version = doc["version"]
     if version != MODEL_VERSION or isinstance(version, bool):

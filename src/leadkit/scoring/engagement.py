@@ -73,6 +73,8 @@ class Frequency:
     def _check_limit(self, attribute: attrs.Attribute[Any], value: Any) -> None:
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
             raise ValidationError.at((attribute.name,), "a positive whole number or null", value)
+        if value is not None and not check.is_finite_number(value):  # past 4300 digits it cannot even be written
+            raise ValidationError.at((attribute.name,), "a positive whole number or null", value, reason="too large")
 
     def __attrs_post_init__(self) -> None:
         if self.window is not None and self.limit is None:
@@ -202,7 +204,7 @@ class EngagementScorer:
     """The lowest total (``None``: no floor)."""
     cap: float | None = attrs.field(default=None, validator=check.finite_number())
     """The highest total (``None``: no cap)."""
-    name: str = "engagement"
+    name: str = attrs.field(default="engagement", validator=check.text)
     """The scorer's name, prefixing its contributions' sources."""
     _rules: Mapping[str, _Rule] = attrs.field(init=False, repr=False, eq=False)
     _kinds: tuple[str, ...] = attrs.field(init=False, repr=False, eq=False)  # slot order for EngagementState

@@ -84,7 +84,7 @@ def _problems(error: LeadkitError, row: int) -> tuple[Problem, ...]:
 _worker: dict[str, Any] = {}
 
 
-def _start_worker(scorer: Scorer, as_of: datetime, collect: bool) -> None:
+def _start_worker(scorer: Scorer, as_of: datetime, collect: bool) -> None:  # pragma: no cover - worker processes only
     _worker["scorer"] = scorer
     _worker["as_of"] = as_of
     _worker["collect"] = collect
@@ -111,7 +111,7 @@ def _score_chunk(scorer: Scorer, chunk: Chunk, as_of: datetime, collect: bool) -
     return outcomes
 
 
-def _score_in_worker(chunk: Chunk) -> list[Outcome]:
+def _score_in_worker(chunk: Chunk) -> list[Outcome]:  # pragma: no cover - worker processes only
     return _score_chunk(_worker["scorer"], chunk, _worker["as_of"], _worker["collect"])
 
 

@@ -98,6 +98,7 @@ def pipeline_from_data(data: object) -> Pipeline:
     Raises:
         ConfigError: naming the path of every problem found.
     """
+    _documents.encodable(data)
     doc = _documents.keys(data, (), required=("version", "initial", "stages", "transitions"), optional=_PIPELINE_KEYS)
     version = doc["version"]
     if version != PIPELINE_VERSION or isinstance(version, bool):

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BUILTIN_GUARDS",
     "ENTRY_POINT_GROUP",
+    "MAX_DEPTH",
     "AllGuards",
     "AnyGuard",
     "BantQualified",
@@ -498,6 +499,9 @@ _BARE = frozenset({"contactable", "mql", "sales_ready", "bant_qualified"})
 BUILTIN_GUARDS: tuple[str, ...] = tuple(_READERS)
 """The guard names every pipeline can use."""
 
+MAX_DEPTH = 100
+"""Deepest a guard may sit in its document: each ``any``, ``all`` and ``not`` adds a level or two."""
+
 _REGISTRY: _documents.Registry[Callable[..., Guard]] = _documents.Registry(
     "guard", ENTRY_POINT_GROUP, lambda: BUILTIN_GUARDS
 )
@@ -547,6 +551,8 @@ def guard_from_data(data: object, where: Where = ()) -> Guard:
     Raises:
         ConfigError: for an unknown guard or a bad setting, at ``where``.
     """
+    if len(where) > MAX_DEPTH:  # each any/all/not adds to the path; a YAML alias can make a guard contain itself
+        raise _documents.fail(where, f"guards nested at most {MAX_DEPTH} levels deep", reason="nested too deeply")
     if isinstance(data, str):
         name, setting = data, _NO_SETTING
     elif isinstance(data, Mapping) and len(data) == 1:
