@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import pickle
+import sys
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -655,7 +656,13 @@ def test_conditions_nested_as_deep_as_the_limit_are_read() -> None:
 )
 def test_a_refused_pattern_is_told_what_is_not_allowed(pattern: str, problem: str | None) -> None:
     """Each unportable construct has its own reason; named groups and scoped flags are portable."""
-    assert regex_problem(pattern) == problem
+    found = regex_problem(pattern)
+    if problem is not None and pattern in ("(?>a)", "a++") and sys.version_info < (3, 11):
+        # Python 3.10's re has neither atomic groups nor possessive quantifiers: refused as invalid.
+        assert found is not None
+        assert found.startswith("a valid regular expression")
+        return
+    assert found == problem
 
 
 @given(n=st.integers(0, MAX_MATCH_LENGTH), m=st.integers(0, MAX_MATCH_LENGTH))
