@@ -395,11 +395,11 @@ class ScoringModel:
     def _hand_raised(self, lead: Lead, moment: datetime) -> str | None:
         """The latest hand-raiser within the window, described, or ``None``."""
         kinds = self.hand_raisers
-        window = self.hand_raiser_window
+        start = moment - self.hand_raiser_window if self.hand_raiser_window is not None else None
         for interaction in reversed(lead.interactions):
             if interaction.at > moment:
                 continue
-            if window is not None and moment - interaction.at > window:  # not moment - window: year 1 has no before
+            if start is not None and interaction.at < start:
                 return None
             if interaction.kind in kinds:
                 days = (moment - interaction.at).days
