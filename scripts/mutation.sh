@@ -26,7 +26,13 @@
 #     LEADKIT_HYPOTHESIS_PROFILE  hypothesis profile (default floor: 20 derandomised examples)
 #     VENV                        the virtualenv (default .venv)
 #
-# The score is killed / (total - no tests - skipped - not checked), over the modules given.
+# The score is killed / (total - no tests - skipped - not checked), over the modules given; timeouts
+# (tests running five times longer than unmutated) are counted apart. Survivors that no test can
+# kill are listed, with the reason, in scripts/mutation-equivalents.md.
+#
+# Cost: each mutant runs the tests that reach its function, so a mutant of a function every scorer
+# calls runs hundreds of them. On two shared cores a module of 300 mutants can take an hour, and
+# the three packages (some 10,000 mutants) far longer: name the modules to run.
 set -euo pipefail
 
 SCRIPT="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
@@ -57,8 +63,8 @@ mutant_names() {
     "$MUTMUT" results --all true | "$PYTHON" scripts/mutation_report.py names "$1" "$2"
 }
 
-# Everything runs from one function, read whole before it starts: editing this file during a run
-# cannot change what the run does next.
+# Everything runs from one function, and the line calling it exits too: bash reads the function
+# whole before it starts, so editing this file during a run cannot change what the run does next.
 main() {
     mode=new
     modules=()
@@ -142,5 +148,4 @@ main() {
     printf 'run time: %dh %02dm %02ds\n' $((elapsed / 3600)) $((elapsed % 3600 / 60)) $((elapsed % 60))
 }
 
-main "$@"
-exit
+main "$@"; exit

@@ -176,3 +176,54 @@ class TestProperties:
         assert assessment.qualified == (not assessment.blocking and len(assessment.met) >= BANT_CHECKLIST.min_met)
         assert set(assessment.met).isdisjoint(assessment.missing)
         assert len(assessment.met) + len(assessment.missing) == 4
+
+
+def test_a_checklist_built_at_run_time_reads_custom_fields() -> None:
+    """Items read custom fields as text or {status, note}; anything else counts as unknown, and says so."""
+    checklist = Checklist(
+        name="Deal",
+        items=[
+            ChecklistItem(name="pain", source="attributes.deal.pain", weight=0.5),
+            ChecklistItem(name="budget", source="bant.budget", weight=0.25),
+            ChecklistItem(name="champion", source="attributes.champion", weight=0.25),
+        ],
+    )
+    subject = Lead(
+        id="a",
+        created_at=AS_OF,
+        bant=BANT(budget="partial"),
+        attributes={"deal.pain": {"status": "yes", "note": "churn"}, "champion": 3},
+    )
+    score = ChecklistScorer(checklist=checklist).score(subject, as_of=AS_OF)
+    assert (score.scorer, score.value) == ("deal", 62.5)
+    assert [(c.label, c.points, c.source, c.reason) for c in score.contributions] == [
+        ("pain", 50.0, "deal.pain", "pain: yes (churn)"),
+        ("budget", 12.5, "deal.budget", "budget: partial"),
+        ("champion", 0.0, "deal.champion", "champion: unknown; attributes.champion holds 3, not a status"),
+    ]
+
+
+def test_definition_errors_say_what_was_expected_and_what_was_found() -> None:
+    """A source that is not a criterion, and items that weigh nothing in all, are refused with the value found."""
+    with pytest.raises(ValidationError) as info:
+        ChecklistItem(name="x", source="company.industry")
+    assert str(info.value) == (
+        "source: expected bant.budget, bant.authority, bant.need, bant.timeline or attributes.<custom field> "
+        "(got 'company.industry')"
+    )
+    with pytest.raises(ValidationError) as info:
+        Checklist(name="X", items=[ChecklistItem(name="x", source="bant.need", weight=0)])
+    assert info.value.path == "items"
+    assert info.value.expected == "at least one item with a weight above 0"
+    assert (info.value.got or "").startswith("(ChecklistItem(name='x', source='bant.need', weight=0")
+
+
+def test_every_criterion_met_scores_exactly_100() -> None:
+    """The cap absorbs rounding: shares of 1, 2, 4 and 4 add up to a hair over 100 in floating point."""
+    weights = {"budget": 1, "authority": 2, "need": 4, "timeline": 4}
+    items = [ChecklistItem(name=name, source=f"bant.{name}", weight=w) for name, w in weights.items()]
+    scorer = ChecklistScorer(checklist=Checklist(name="Weighted", items=items))
+    score = scorer.score(lead(**dict.fromkeys(weights, "yes")), as_of=AS_OF)
+    assert math.fsum(c.points for c in score.contributions[:4]) > 100
+    assert score.value == 100
+    assert score.contributions[-1].source == "weighted.cap"
