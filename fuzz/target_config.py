@@ -275,16 +275,23 @@ _GUARDS = tuple(g for g in PIPELINE_VALUES if isinstance(g, str) or (isinstance(
 
 
 def _guarded_pipelines() -> st.SearchStrategy[dict[str, Any]]:
-    """The default pipeline with hostile guards (nested in any / all / not too) on a move and a policy rule."""
-    guards = st.lists(_combined(st.sampled_from(_GUARDS), ("all", "any", "not")), max_size=3)
+    """The default pipeline with hostile guards and SLAs.
 
-    def build(move: list[Any], rule: list[Any]) -> dict[str, Any]:
+    Guards (nested in any / all / not too) on a move and a policy rule; SLAs at their limits on the
+    stages leads enter first.
+    """
+    guards = st.lists(_combined(st.sampled_from(_GUARDS), ("all", "any", "not")), max_size=3)
+    slas = st.sampled_from(DURATIONS)
+
+    def build(move: list[Any], rule: list[Any], first: Any, second: Any) -> dict[str, Any]:
         data: dict[str, Any] = gen.copy(default_pipeline().to_dict())
         data["transitions"][0]["guards"] = move
         data["policy"][0]["when"] = rule
+        data["stages"][0]["sla"] = first
+        data["stages"][1]["sla"] = second
         return data
 
-    return st.builds(build, guards, guards)
+    return st.builds(build, guards, guards, slas, slas)
 
 
 def _cases(kind: str) -> Any:

@@ -6,6 +6,7 @@ hang); now it raises the right LeadkitError, naming where the problem is.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from leadkit import (
     ColumnMapping,
     ConfigError,
     EngagementScorer,
+    Interaction,
     Lead,
     Persona,
     Pipeline,
@@ -23,6 +25,7 @@ from leadkit import (
     ValidationError,
     default_model,
     default_pipeline,
+    funnel,
     load_model,
     load_pipeline,
     parse_condition,
@@ -263,6 +266,13 @@ class TestScoringModels:
             ScoringModel.from_dict(data)
         assert caught.value.path == path
 
+    @pytest.mark.parametrize("as_of", ["0001-01-01T00:00:00+14:00", "0001-01-15T00:00:00+00:00"])
+    def test_qualifying_in_the_first_month_of_the_calendar(self, as_of: str) -> None:
+        """as_of - hand_raiser_window overflowed (OverflowError) within 30 days of year 1."""
+        moment = datetime.fromisoformat(as_of)
+        lead = Lead(id="a", created_at=moment, interactions=[Interaction(kind="demo_request", at=moment)])
+        assert default_model().qualify(lead, as_of=moment).sales_ready
+
 
 class TestPipelines:
     def test_text_with_lone_surrogates(self) -> None:
@@ -272,6 +282,32 @@ class TestPipelines:
         with pytest.raises(ConfigError, match="lone surrogates") as caught:
             Pipeline.from_dict(data)
         assert caught.value.path == "stages[0].description"
+
+    def test_overdue_with_an_sla_near_the_longest_duration(self) -> None:
+        """as_of - entered - sla overflowed timedelta (OverflowError) when as_of came before the stage was entered."""
+        data = default_pipeline().to_dict()
+        data["stages"][0]["sla"] = "999999999d"
+        pipeline = Pipeline.from_dict(data)
+        moment = datetime(2026, 11, 2, tzinfo=timezone.utc)
+        lead = pipeline.advance(Lead(id="a", created_at=moment), "inquiry", at=moment)
+        assert pipeline.overdue([lead], as_of=datetime(1, 1, 1, tzinfo=timezone.utc)) == ()
+        data["stages"][0]["sla"] = "1d"
+        late = Pipeline.from_dict(data).overdue([lead], as_of=moment + timedelta(days=3))
+        assert [b.overdue_by for b in late] == [timedelta(days=2)]
+
+
+class TestFunnels:
+    @pytest.mark.parametrize(("cohort", "suffix"), [("week", "-W01"), ("month", "-01")])
+    def test_cohorts_of_leads_whose_utc_time_is_before_year_one(self, cohort: str, suffix: str) -> None:
+        """created_at.astimezone(utc) raised OverflowError for 0001-01-01T00:00:00+14:00, a valid lead.
+
+        Its cohort is then that of the time as written: year 1 (how strftime writes year 1 is the platform's).
+        """
+        lead = Lead.from_dict({"id": "a", "created_at": "0001-01-01T00:00:00+14:00"})
+        result = funnel([lead], default_pipeline(), as_of=datetime(2026, 1, 1, tzinfo=timezone.utc), cohort=cohort)
+        [label] = result.groups
+        assert label.lstrip("0").startswith("1-")
+        assert label.endswith(suffix)
 
 
 class TestColumnMappings:
@@ -289,6 +325,14 @@ class TestColumnMappings:
         with pytest.raises(ConfigError, match="a cell value") as caught:
             ColumnMapping.from_dict(data)
         assert caught.value.path == "outcome.won[0]"
+
+    @pytest.mark.parametrize("field", ["company.employees", "company.annual_revenue", "attributes.x"])
+    def test_defaults_too_large_for_their_field(self, field: str) -> None:
+        """A huge default was accepted (to_yaml then raised ValueError) or raised OverflowError (math.isfinite)."""
+        data = {"leads": {"columns": {"id": "id", "t": "created_at"}, "defaults": {field: HUGE}}}
+        with pytest.raises(ConfigError) as caught:
+            ColumnMapping.from_dict(data)
+        assert caught.value.path == f'leads.defaults["{field}"]'
 
     def test_very_long_field_paths(self) -> None:
         """A megabyte-long field path took a second in difflib looking for a "did you mean"; none can be close."""

@@ -80,6 +80,7 @@ from typing import Any, Literal
 
 import attrs
 
+from leadkit import _checks as check
 from leadkit import _documents
 from leadkit._frozen import FrozenMap
 from leadkit._io import Errors, LeadBatch
@@ -681,7 +682,7 @@ def _read_defaults(
 def _default_value(field: str, value: Any, zone: tzinfo | None) -> Any:
     """A default as the lead gets it; a `ValidationError` at ``()`` when it does not fit the field."""
     if _LEADS.is_flexible(field):
-        ok = isinstance(value, (str, bool, int)) or (isinstance(value, float) and math.isfinite(value))
+        ok = isinstance(value, (str, bool)) or check.is_finite_number(value)  # not an int too large for a float
         if not ok or (isinstance(value, str) and not value.strip()):
             raise ValidationError.at((), "text, a number or a boolean", value)
         return value
@@ -690,9 +691,9 @@ def _default_value(field: str, value: Any, zone: tzinfo | None) -> Any:
         if not value.strip():
             raise ValidationError.at((), "a non-empty value", value)
         return _value(value.strip(), kind, zone, flexible=False)
-    if kind == "integer" and isinstance(value, int) and not isinstance(value, bool):
+    if kind == "integer" and isinstance(value, int) and check.is_finite_number(value):
         return value
-    if kind == "number" and isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+    if kind == "number" and check.is_finite_number(value):  # math.isfinite raised OverflowError for a huge int
         return value
     raise ValidationError.at((), _EXPECTED[kind], value)
 

@@ -471,8 +471,16 @@ def _first_touch(lead: Lead, as_of: datetime) -> str | None:
     return next((i.channel for i in lead.interactions if i.channel and i.at <= as_of), None)
 
 
+def _utc(moment: datetime) -> datetime:
+    """``moment`` in UTC; as written when UTC falls outside the calendar (year 1 east of Greenwich, 9999 west)."""
+    try:
+        return moment.astimezone(timezone.utc)
+    except OverflowError:
+        return moment
+
+
 def _week(lead: Lead) -> str:
-    year, week, _ = lead.created_at.astimezone(timezone.utc).isocalendar()
+    year, week, _ = _utc(lead.created_at).isocalendar()
     return f"{year}-W{week:02d}"
 
 
@@ -487,7 +495,7 @@ def _grouper(by: object, cohort: object, as_of: datetime) -> tuple[str | None, C
         if cohort == "week":
             return "cohort:week", _week
         if cohort == "month":
-            return "cohort:month", lambda lead: lead.created_at.astimezone(timezone.utc).strftime("%Y-%m")
+            return "cohort:month", lambda lead: _utc(lead.created_at).strftime("%Y-%m")
         raise ValidationError.at(("cohort",), "'week' or 'month'", cohort)
     if by is None:
         return None, None

@@ -395,11 +395,11 @@ class ScoringModel:
     def _hand_raised(self, lead: Lead, moment: datetime) -> str | None:
         """The latest hand-raiser within the window, described, or ``None``."""
         kinds = self.hand_raisers
-        start = moment - self.hand_raiser_window if self.hand_raiser_window is not None else None
+        window = self.hand_raiser_window
         for interaction in reversed(lead.interactions):
             if interaction.at > moment:
                 continue
-            if start is not None and interaction.at < start:
+            if window is not None and moment - interaction.at > window:  # not moment - window: year 1 has no before
                 return None
             if interaction.kind in kinds:
                 days = (moment - interaction.at).days

@@ -832,9 +832,9 @@ class Pipeline:
             if stage is None or stage.sla is None or not lead.history:
                 continue
             entered = visits_of(lead.history)[-1].entered
-            late = as_of - entered - stage.sla
-            if late > timedelta(0):
-                breaches.append(Breach(lead.id, stage.name, entered, stage.sla, late))
+            stayed = as_of - entered
+            if stayed > stage.sla:  # compared first: stayed - sla could overflow timedelta when as_of is before entered
+                breaches.append(Breach(lead.id, stage.name, entered, stage.sla, stayed - stage.sla))
         breaches.sort(key=lambda b: b.overdue_by, reverse=True)
         return tuple(breaches)
 
