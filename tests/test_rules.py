@@ -34,6 +34,7 @@ from leadkit import (
     parse_duration,
 )
 from leadkit.scoring.conditions import (
+    _NESTED_SET,
     MAX_DEPTH,
     MAX_MATCH_LENGTH,
     MAX_REGEX_WAYS,
@@ -585,6 +586,11 @@ _FORMS = "field, interaction, all, any, not"
         ),
         ({5: "x"}, f"when: not a condition; expected a condition with one of the keys {_FORMS} (got {{5: 'x'}})"),
         (
+            {"matches": "^vp"},
+            "when: no field; expected a field to compare, as in {'field': 'source', 'matches': ...} "
+            "(got {'matches': '^vp'})",
+        ),
+        (
             {"field": "company.industry"},
             f"when: no operator; expected an operator: {_ONE_OF_OPERATORS} (got {{'field': 'company.industry'}})",
         ),
@@ -650,6 +656,18 @@ def test_conditions_nested_as_deep_as_the_limit_are_read() -> None:
         (r"a\Z", "$ instead of \\Z (not portable)"),
         ("(?x)a", "only the inline flags i, m and s (not portable)"),
         ("a++", "no possessive quantifiers (not portable)"),
+        ("[[:alpha:]]+", _NESTED_SET),
+        ("[^[]", _NESTED_SET),
+        ("[a--b]", _NESTED_SET),
+        ("[a&&b]", _NESTED_SET),
+        ("[a~~b]", _NESTED_SET),
+        ("[a||b]", _NESTED_SET),
+        (r"\[\d[a]x[[:alpha:]", _NESTED_SET),  # found after escapes and other classes
+        (r"[\[a]", None),
+        (r"[a\-\-b]", None),
+        ("[a|b][&-]", None),
+        (r"\[[a]", None),
+        ("[]a]", None),
         ("(?P<word>a)b", None),
         ("(?i:a)b", None),
     ],

@@ -16,6 +16,7 @@ from leadkit import (
     DEFAULT_SIGNALS,
     Contribution,
     EngagementScorer,
+    EngagementState,
     Frequency,
     Interaction,
     InteractionKind,
@@ -298,6 +299,7 @@ class TestEngagementProperties:
         as_of = AS_OF + timedelta(days=days)
         state = scorer.state().add_all(lead.interactions)
         assert state.score(as_of=as_of) == scorer.score(lead, as_of=as_of)
+        assert EngagementState(state.scorer, state.slots, state.last) == state  # add builds only valid states
 
 
 class TestEngagementState:
@@ -316,6 +318,27 @@ class TestEngagementState:
         state = EngagementScorer().state().add(Interaction(kind="podcast_listen", at=AS_OF))
         assert state.last == AS_OF
         assert state.score(as_of=AS_OF).value == 0
+
+    @pytest.mark.parametrize(
+        ("scorer", "slots", "last", "path", "expected"),
+        [
+            ("engagement", None, None, "scorer", "an EngagementScorer"),
+            (UNIFORM, (), None, "slots", "a tuple of 16 tallies"),
+            (UNIFORM, [None] * 16, None, "slots", "a tuple of 16 tallies"),
+            (UNIFORM, (None,) * 15 + ((1.0, 2.0, 1, 0, 3),), None, "slots[15]", "a tally of 6 numbers"),
+            (UNIFORM, (None,) * 15 + ((1.0, 2.0, 1, 0, 3, "x"),), None, "slots[15]", "a tally of 6 numbers"),
+            (UNIFORM, ([1.0, 2.0, 1, 0, 3, 1],) + (None,) * 15, None, "slots[0]", "a tally of 6 numbers"),
+            (UNIFORM, (None,) * 16, datetime(2026, 1, 1), "last", "timezone-aware"),  # naive on purpose
+            (UNIFORM, (None,) * 16, "2026-01-01T00:00:00+00:00", "last", "timezone-aware"),
+        ],
+    )
+    def test_a_hand_built_state_is_validated(
+        self, scorer: Any, slots: Any, last: Any, path: str, expected: str
+    ) -> None:
+        """A state built by hand, not by EngagementScorer.state(), gets a ValidationError naming the field."""
+        with pytest.raises(ValidationError, match=expected) as caught:
+            EngagementState(scorer, last=last) if slots is None else EngagementState(scorer, slots, last)
+        assert caught.value.path == path
 
     def test_is_immutable_and_picklable(self) -> None:
         """add returns a new state; states pickle."""
@@ -349,8 +372,16 @@ def test_the_reason_says_how_long_ago_in_days(age: timedelta, ago: str) -> None:
         (Frequency.every(), "every time"),
         (Frequency.once(), "once"),
         (Frequency.at_most(2), "at most 2 times"),
-        (Frequency.at_most(1, within=DAY), "at most 1 per 1 day"),
+        (Frequency.at_most(1, within=DAY), "at most 1 per day"),
         (Frequency.at_most(3, within=7 * DAY), "at most 3 per 7 days"),
+        (Frequency.at_most(2, within=timedelta(hours=1)), "at most 2 per hour"),
+        (Frequency.at_most(2, within=timedelta(hours=36)), "at most 2 per 36 hours"),
+        (Frequency.at_most(2, within=timedelta(minutes=90)), "at most 2 per 90 minutes"),
+        (Frequency.at_most(2, within=timedelta(seconds=1)), "at most 2 per second"),
+        (Frequency.at_most(2, within=timedelta(seconds=61)), "at most 2 per 61 seconds"),
+        (Frequency.at_most(2, within=timedelta(seconds=1.5)), "at most 2 per 1.5 seconds"),
+        (Frequency.at_most(2, within=timedelta(microseconds=10)), "at most 2 per 0.00001 seconds"),
+        (Frequency.at_most(2, within=timedelta(days=1000)), "at most 2 per 1,000 days"),
     ],
 )
 def test_a_frequency_says_how_often_it_counts(frequency: Frequency, text: str) -> None:

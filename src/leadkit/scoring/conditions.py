@@ -255,6 +255,38 @@ def _skip_class(pattern: str, i: int) -> int:
     return j + 1
 
 
+_SET_OPERATORS = ("--", "&&", "~~", "||")
+_NESTED_SET = (
+    "no '[' and no doubled '-', '&', '~' or '|' inside a character class, as in [[:alpha:]] or [a&&b] "
+    "(engines read them as nested classes or set operations): escape them, as in [\\[a]"
+)
+
+
+def _class_problem(pattern: str) -> str | None:
+    """`_NESTED_SET` when a character class holds a nested set or a set operation, else ``None``.
+
+    Looked for before compiling, where Python would warn about it (noise, or an error under ``-W error``).
+    """
+    i = 0
+    while i < len(pattern):
+        if pattern[i] == "\\":
+            i += 2
+        elif pattern[i] == "[":
+            end = _skip_class(pattern, i)
+            inside, j = pattern[i + 1 : end - 1], 0
+            while j < len(inside):
+                if inside[j] == "\\":
+                    j += 2
+                    continue
+                if inside[j] == "[" or inside[j : j + 2] in _SET_OPERATORS:
+                    return _NESTED_SET
+                j += 1
+            i = end
+        else:
+            i += 1
+    return None
+
+
 _NESTED = "no repeated group that itself repeats without bound, such as (a+)+ (exponential time)"
 _ALTERNATION = "no repeated group of alternatives, such as (a|ab)*: use a class such as [ab]* (exponential time)"
 
@@ -347,7 +379,7 @@ def _scan_regex(pattern: str) -> str | None:  # noqa: PLR0912, PLR0915 - one pas
             return problem
     if groups[0].total() > MAX_REGEX_WAYS:
         return (
-            f"a pattern with fewer than {MAX_REGEX_WAYS:,} ways to match at one place "
+            f"a pattern with at most {MAX_REGEX_WAYS:,} ways to match at one place "
             f"(each repeat multiplies them: at most one unbounded +, * or {{n,}}, bounded ones such as \\s{{1,5}} "
             f"for the rest; the text searched is up to {MAX_MATCH_LENGTH:,} characters)"
         )
@@ -361,6 +393,8 @@ def regex_problem(pattern: str) -> str | None:
     classes, groups, alternation, anchors, quantifiers, the inline flags
     ``i``, ``m`` and ``s``). Refused: lookaround, backreferences, atomic
     groups, possessive quantifiers, conditionals, ``\Z``, other inline flags,
+    a ``[`` or a doubled ``-``, ``&``, ``~`` or ``|`` inside a class (nested
+    classes and set operations in some engines, plain characters in others),
     and patterns that can take too long on a backtracking engine: a repeated
     group that itself contains an unbounded repeat (such as ``(a+)+``) or
     alternatives (such as ``(a|ab)*``), and any pattern with more than
@@ -376,6 +410,9 @@ def regex_problem(pattern: str) -> str | None:
     """
     if len(pattern) > MAX_PATTERN_LENGTH:
         return f"a pattern of at most {MAX_PATTERN_LENGTH} characters"
+    nested = _class_problem(pattern)
+    if nested:
+        return nested
     try:
         re.compile(pattern)
     except (re.error, OverflowError) as exc:  # OverflowError: a repeat count too large, such as x{99999999999}
@@ -853,6 +890,10 @@ def _parse(data: object, depth: int) -> Condition:
         if keys:
             raise _error((), "exactly one of " + ", ".join(_FORMS), sorted(keys), reason="ambiguous condition")
         unknown = next(iter(data), None)
+        if unknown in OPERATORS:  # an operator is no typo of itself: the field is what is missing
+            raise _error(
+                (), f"a field to compare, as in {{'field': 'source', {unknown!r}: ...}}", dict(data), reason="no field"
+            )
         hint = suggest(unknown, (*_FORMS, *OPERATORS))
         raise _error(
             (unknown,) if isinstance(unknown, str) else (),

@@ -42,6 +42,20 @@ def _days(seconds: float) -> str:
     return f"{days:.0f} days" if days >= 1.5 else ("1 day" if days >= 0.5 else "today")
 
 
+_PERIOD_UNITS = (("day", timedelta(days=1)), ("hour", timedelta(hours=1)), ("minute", timedelta(minutes=1)))
+
+
+def _window_in_words(window: timedelta) -> str:
+    """A window's exact length in words: ``day``, ``7 days``, ``36 hours``, ``90 seconds``, ``1.5 seconds``."""
+    for unit, size in _PERIOD_UNITS:
+        count, rest = divmod(window, size)
+        if not rest:
+            return unit if count == 1 else f"{count:,} {unit}s"
+    whole = window.days * 86_400 + window.seconds
+    fraction = f".{window.microseconds:06d}".rstrip("0") if window.microseconds else ""
+    return "second" if whole == 1 and not fraction else f"{whole:,}{fraction} seconds"
+
+
 def _positive_duration(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if value is not None and not (isinstance(value, timedelta) and value > timedelta(0)):
         raise ValidationError.at((attribute.name,), "a positive duration (timedelta)", value)
@@ -100,7 +114,7 @@ class Frequency:
             return "every time"
         if self.window is None:
             return "once" if self.limit == 1 else f"at most {self.limit} times"
-        return f"at most {self.limit} per {_days(self.window.total_seconds())}"
+        return f"at most {self.limit} per {_window_in_words(self.window)}"
 
 
 @attrs.frozen
@@ -243,7 +257,8 @@ class EngagementScorer:
 # A kind's running tally, the one representation both the batch scorer and the
 # incremental state use: [decayed total as of ref, ref, counted, skipped, the
 # current frequency period, interactions counted in it].
-_TOTAL, _REF, _COUNTED, _SKIPPED, _PERIOD, _IN_PERIOD = range(6)
+_SLOT_SIZE = 6
+_TOTAL, _REF, _COUNTED, _SKIPPED, _PERIOD, _IN_PERIOD = range(_SLOT_SIZE)
 
 
 def _absorb(rule: _Rule, slot: list[Any] | None, interaction: Interaction) -> list[Any]:
@@ -296,16 +311,41 @@ class EngagementState:
         12.5
     """
 
-    scorer: EngagementScorer
+    scorer: EngagementScorer = attrs.field()
     """The scorer whose signals and half-lives apply."""
     slots: tuple[tuple[Any, ...] | None, ...] = attrs.field(
-        default=attrs.Factory(lambda self: (None,) * len(self.scorer._kinds), takes_self=True), repr=False
+        default=attrs.Factory(lambda self: (None,) * len(getattr(self.scorer, "_kinds", ())), takes_self=True),
+        repr=False,
     )
     """The running tally per signal, in the scorer's signal order (internal form).
 
     A fixed-size tuple, so each `add` copies the same amount whatever the history."""
-    last: datetime | None = None
+    last: datetime | None = attrs.field(default=None)
     """The time of the latest interaction absorbed."""
+
+    @scorer.validator
+    def _check_scorer(self, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, EngagementScorer):
+            check.fail(attribute, "an EngagementScorer", value)
+
+    @slots.validator
+    def _check_slots(self, attribute: attrs.Attribute[Any], value: Any) -> None:
+        """The shape `add` and `score` rely on; a state is best made with `EngagementScorer.state`."""
+        size = len(self.scorer._kinds)
+        expected = f"a tuple of {size} tallies (one per signal, or None), as EngagementScorer.state() makes"
+        if not isinstance(value, tuple) or len(value) != size:
+            check.fail(attribute, expected, value)
+        for i, slot in enumerate(value):
+            ok = slot is None or (
+                isinstance(slot, tuple) and len(slot) == _SLOT_SIZE and all(map(check.is_finite_number, slot))
+            )
+            if not ok:
+                raise ValidationError.at((attribute.name, i), "None or a tally of 6 numbers (internal form)", slot)
+
+    @last.validator
+    def _check_last(self, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is not None:
+            check.aware_datetime(self, attribute, value)
 
     def add(self, interaction: Interaction) -> EngagementState:
         """A new state with one more interaction, which must not be older than `last`."""
@@ -320,12 +360,19 @@ class EngagementState:
             )
         rule = self.scorer._rules.get(interaction.kind)
         if rule is None:
-            return EngagementState(self.scorer, self.slots, interaction.at)
+            return self._next(self.slots, interaction.at)
         old = self.slots[rule.slot]
         new = _absorb(rule, None if old is None else list(old), interaction)  # a copy: states never change
         slots = list(self.slots)
         slots[rule.slot] = tuple(new)
-        return EngagementState(self.scorer, tuple(slots), interaction.at)
+        return self._next(tuple(slots), interaction.at)
+
+    def _next(self, slots: tuple[tuple[Any, ...] | None, ...], last: datetime) -> EngagementState:
+        """The state after `add`, without re-validating what `add` built (validation is 6x the cost of an add)."""
+        state: EngagementState = object.__new__(EngagementState)
+        for name, value in (("scorer", self.scorer), ("slots", slots), ("last", last)):
+            object.__setattr__(state, name, value)
+        return state
 
     def add_all(self, interactions: Iterable[Interaction]) -> EngagementState:
         """A new state with several interactions absorbed in order."""
