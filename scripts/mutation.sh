@@ -11,7 +11,7 @@
 # is stopped resumes where it left off; delete mutants/ to start afresh.
 #
 # Usage:
-#     scripts/mutation.sh [--survivors | --score] [MODULE ...]
+#     scripts/mutation.sh [--survivors | --score | --sample N] [MODULE ...]
 #
 #     MODULE       a file or a package under src/leadkit/{scoring,stages,learn}, e.g.
 #                  src/leadkit/scoring/rules.py or src/leadkit/stages. Modules are run one after
@@ -20,6 +20,9 @@
 #     --survivors  re-test the mutants that survived last time (or that no test reached), e.g.
 #                  after adding tests; without it, only the mutants not tested yet are run.
 #     --score      run nothing; print the score of the results so far.
+#     --sample N   run a random sample of N of each module's mutants not tested yet (seeded by
+#                  MUTATION_SEED, default 0), all modules in one mutmut run; the score then
+#                  includes an estimate over every mutant of the modules, with its 95 % interval.
 #
 # Environment:
 #     MUTMUT_MAX_CHILDREN         worker processes (default 1; every worker runs pytest)
@@ -68,9 +71,17 @@ mutant_names() {
 main() {
     mode=new
     modules=()
+    sample=""
+    expect_sample=false
     for arg in "$@"; do
+        if $expect_sample; then
+            sample=$arg
+            expect_sample=false
+            continue
+        fi
         case "$arg" in
             --survivors) mode=survivors ;;
+            --sample) mode=sample expect_sample=true ;;
             --score) mode=score ;;
             -h | --help)
                 sed -n '2,/^set -euo/p' "$SCRIPT" | sed '$d; s/^# \{0,1\}//'
@@ -117,8 +128,32 @@ main() {
         "$VENV/bin/pip" install --quiet 'mutmut>=3.8,<4'
     fi
 
+    if [ "$mode" = sample ] && ! [[ "$sample" =~ ^[1-9][0-9]*$ ]]; then
+        echo "--sample needs a positive number of mutants per module" >&2
+        exit 2
+    fi
+
     start=$SECONDS
-    if [ "$mode" != score ]; then
+    if [ "$mode" = sample ]; then
+        # The sample is drawn from mutmut's list of mutants, which is up to date once mutmut has
+        # (re)generated the mutants of modules changed since the last run: a run for a mutant name
+        # that matches nothing does that (and collects the tests' coverage), then stops.
+        echo "== generating mutants ($(date +%H:%M:%S))"
+        "$MUTMUT" run --max-children "$MAX_CHILDREN" "leadkit.no_such_mutant" >/dev/null 2>&1 || true
+        names=()
+        for prefix in "${prefixes[@]}"; do
+            mapfile -t -O "${#names[@]}" names < <(
+                "$MUTMUT" results --all true | "$PYTHON" scripts/mutation_report.py names "$prefix" "not checked" \
+                    --sample "$sample" --seed "${MUTATION_SEED:-0}"
+            )
+        done
+        if [ ${#names[@]} -eq 0 ]; then
+            echo "== nothing to run"
+        else
+            echo "== a sample of ${#names[@]} mutant(s) over ${#modules[@]} module(s) ($(date +%H:%M:%S))"
+            "$MUTMUT" run --max-children "$MAX_CHILDREN" "${names[@]}"
+        fi
+    elif [ "$mode" != score ]; then
         for i in "${!modules[@]}"; do
             module=${modules[$i]}
             prefix=${prefixes[$i]}

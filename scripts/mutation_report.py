@@ -4,6 +4,7 @@ Used by scripts/mutation.sh:
 
     mutmut results --all true | python scripts/mutation_report.py names leadkit.scoring.rules survived,timeout
     mutmut results --all true | python scripts/mutation_report.py score leadkit.scoring.rules leadkit.stages
+    mutmut results --all true | python scripts/mutation_report.py names leadkit.stages.guards "not checked" --sample 40
 
 A prefix is a module or a package (``leadkit.scoring``); the score is
 killed / (total - no tests - skipped - not checked) over the mutants under the prefixes given.
@@ -12,6 +13,8 @@ killed / (total - no tests - skipped - not checked) over the mutants under the p
 from __future__ import annotations
 
 import argparse
+import math
+import random
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
@@ -50,6 +53,30 @@ def score(counts: Counter[str]) -> tuple[int, int, float]:
     return total, tested, 100 * counts["killed"] / tested if tested else float("nan")
 
 
+def estimated_score(by_module: dict[str, Counter[str]]) -> tuple[float, float, int] | None:
+    """The score over every mutant of the modules with tested mutants, estimated from each module's tested ones.
+
+    Each module's score (killed / tested) is weighted by its number of mutants (a stratified estimate:
+    with ``--sample``, the tested mutants of a module are a random sample of it); the margin is 1.96
+    standard errors, with the finite-population correction (zero for a module tested in full).
+    Returns ``(score %, margin %, mutants covered)``, or ``None`` when nothing was tested.
+    """
+    strata = []
+    for counts in by_module.values():
+        total, tested, _ = score(counts)
+        if tested:
+            strata.append((total, tested, counts["killed"] / tested))
+    covered = sum(total for total, _, _ in strata)
+    if not covered:
+        return None
+    value = sum(total * p for total, _, p in strata) / covered
+    variance = sum(
+        (total / covered) ** 2 * p * (1 - p) / tested * ((total - tested) / (total - 1) if total > 1 else 0.0)
+        for total, tested, p in strata
+    )
+    return 100 * value, 196 * math.sqrt(variance), covered
+
+
 def print_score(results: list[tuple[str, str]], prefixes: list[str]) -> None:
     by_module: defaultdict[str, Counter[str]] = defaultdict(Counter)
     for name, status in results:
@@ -76,6 +103,13 @@ def print_score(results: list[tuple[str, str]], prefixes: list[str]) -> None:
     print(f"mutation score: {overall['killed']} killed / {tested} tested = {pct:.1f}%")
     if overall["timeout"] and tested:
         print(f"counting timeouts as killed: {100 * (overall['killed'] + overall['timeout']) / tested:.1f}%")
+    estimate = estimated_score(by_module)
+    if estimate is not None:
+        value, margin, covered = estimate
+        print(
+            f"estimated score over all {covered} mutants of the modules tested: {value:.1f}% +/- {margin:.1f}% "
+            "(each module's score weighted by its mutants; 95 % interval when its tested mutants are a sample)"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -84,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     names = commands.add_parser("names", help="the mutants under a prefix whose status is one of those given")
     names.add_argument("prefix")
     names.add_argument("statuses", help="comma-separated, as mutmut spells them: survived,timeout")
+    names.add_argument("--sample", type=int, metavar="N", help="a random sample of N of them (all when fewer)")
+    names.add_argument("--seed", type=int, default=0, help="the sample's seed (default: 0)")
     scores = commands.add_parser("score", help="the mutation score of the mutants under the prefixes")
     scores.add_argument("prefixes", nargs="+")
     args = parser.parse_args(argv)
@@ -91,9 +127,11 @@ def main(argv: list[str] | None = None) -> int:
     results = list(parse(sys.stdin))
     if args.command == "names":
         statuses = set(args.statuses.split(","))
-        for name, status in results:
-            if status in statuses and under(name, [args.prefix]):
-                print(name)
+        chosen = sorted(name for name, status in results if status in statuses and under(name, [args.prefix]))
+        if args.sample is not None and args.sample < len(chosen):
+            chosen = sorted(random.Random(f"{args.seed}:{args.prefix}").sample(chosen, args.sample))
+        for name in chosen:
+            print(name)
     else:
         print_score(results, args.prefixes)
     return 0
