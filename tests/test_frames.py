@@ -13,6 +13,7 @@ from typing import Any
 import attrs
 import duckdb
 import narwhals.stable.v2 as nw
+import numpy as np
 import pandas as pd
 import polars as pl
 import pytest
@@ -730,7 +731,7 @@ def test_corner_conditions_on_every_engine_and_in_sql(scorer: Any) -> None:
     """BANT exists/missing, `in` on a bool, `contains`, a channel, a size with only a maximum: as the object path."""
     model = ScoringModel(scorers=[scorer], fit=[scorer.name])
     lead_frame, event_frame = tables(_CORNER_LEADS)
-    for engine in ("polars", "duckdb"):  # pandas: see test_pandas_object_column_of_booleans
+    for engine in ("polars", "duckdb", "pandas"):
         make = ENGINES[engine]
         out = score_frame(model, make(lead_frame), interactions=make(event_frame), as_of=AS_OF)
         assert_same(model, _CORNER_LEADS, records(out), exact_rules=True)
@@ -965,17 +966,67 @@ def test_to_sql_without_an_interactions_table() -> None:
     assert_same(model, leads, rows, exact_rules=True)
 
 
-@pytest.mark.xfail(
-    reason="bug: pandas keeps booleans with missing values in an object column, read as text", strict=True
-)
 def test_pandas_object_column_of_booleans() -> None:
-    """A bool attribute with missing values comes to pandas as an object column; it should still compare as bool."""
-    frame = pd.DataFrame({"id": ["a", "b", "c"], "attributes.vip": [True, False, None]})
+    """A bool attribute with missing values comes to pandas as an object column; it still compares as bool.
+
+    A missing value stays missing (not False), and the frame given is returned unchanged beside the results.
+    """
+    frame = pd.DataFrame({"id": ["a", "b", "c", "d"], "attributes.vip": [True, False, None, np.True_]})
     assert frame["attributes.vip"].dtype == object
+    rules = [
+        Rule(name="vip", when={"field": "attributes.vip", "eq": True}, points=4),
+        Rule(name="not vip", when={"field": "attributes.vip", "eq": False}, points=2),
+        Rule(name="unknown", when={"field": "attributes.vip", "missing": True}, points=1),
+    ]
+    model = ScoringModel(scorers=[RuleScorer(rules=rules)])
+    out = score_frame(model, frame, as_of=AS_OF)
+    assert out["score_rules"].to_list() == [4.0, 2.0, 1.0, 4.0]
+    assert out["attributes.vip"].dtype == object
+    leads = [
+        Lead.from_dict({"id": i, "created_at": AS_OF.isoformat(), "attributes": {"vip": v}})
+        for i, v in [("a", True), ("b", False), ("d", True)]
+    ] + [Lead(id="c", created_at=AS_OF)]
+    expected = {q.lead_id: q.scores["rules"].value for q in model.qualify_many(leads, as_of=AS_OF)}
+    assert dict(zip(out["id"], out["score_rules"], strict=True)) == expected
+
+
+@pytest.mark.parametrize(
+    ("values", "found"),
+    [
+        ([True, "yes", None], "an object column of booleans and text"),
+        ([1, "1", None], "an object column of numbers and text"),
+        ([True, 1, None], "an object column of booleans and numbers"),
+        ([[1], None], "an object column of list"),
+    ],
+)
+def test_pandas_object_column_of_mixed_values_is_refused(values: list[Any], found: str) -> None:
+    """Values of several kinds in one column would compare as text (True as "True"): refused, naming the column."""
+    frame = pd.DataFrame({"id": [str(i) for i in range(len(values))], "attributes.x": pd.Series(values, dtype=object)})
     model = ScoringModel(
-        scorers=[RuleScorer(rules=[Rule(name="vip", when={"field": "attributes.vip", "eq": True}, points=4)])]
+        scorers=[RuleScorer(rules=[Rule(name="x", when={"field": "attributes.x", "eq": True}, points=1)])]
     )
-    assert score_frame(model, frame, as_of=AS_OF)["score_rules"].to_list() == [4.0, 0.0, 0.0]
+    with pytest.raises(ValidationError) as caught:
+        score_frame(model, frame, as_of=AS_OF)
+    assert caught.value.path == 'leads["attributes.x"]'
+    assert found in str(caught.value)
+
+
+def test_pandas_object_columns_of_numbers_and_text_score_as_those() -> None:
+    """An object column of numbers (or of text) with missing values scores as numbers (or text)."""
+    frame = pd.DataFrame(
+        {
+            "id": ["a", "b", "c"],
+            "attributes.n": pd.Series([5, 2.5, None], dtype=object),
+            "attributes.t": pd.Series(["x", None, "y"], dtype=object),
+        }
+    )
+    rules = [
+        Rule(name="big", when={"field": "attributes.n", "gt": 3}, points=4),
+        Rule(name="x", when={"field": "attributes.t", "eq": "x"}, points=2),
+        Rule(name="no t", when={"field": "attributes.t", "missing": True}, points=1),
+    ]
+    out = score_frame(ScoringModel(scorers=[RuleScorer(rules=rules)]), frame, as_of=AS_OF)
+    assert out["score_rules"].to_list() == [6.0, 1.0, 0.0]
 
 
 @given(st.lists(st.booleans(), max_size=4), st.integers(0, 2))

@@ -12,6 +12,7 @@ gives for each lead (see the "Scale out" guide for the exact guarantees).
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
@@ -22,7 +23,7 @@ from leadkit.errors import Problem, ValidationError, require
 from leadkit.frames._columns import NEED_NOTE
 from leadkit.frames._ir import columns_of
 from leadkit.frames._narwhals import spark_like
-from leadkit.frames._plan import STATUSES, Schema, compile_plan, result_columns
+from leadkit.frames._plan import STATUSES, Category, Schema, compile_plan, result_columns
 from leadkit.scoring.base import Scorer, check_as_of
 from leadkit.scoring.qualify import ScoringModel
 
@@ -148,7 +149,7 @@ def score_frame(
             fields={k: _plain(v) for k, v in columns.fields.items()},
             interactions={k: _plain(v) for k, v in columns.interactions.items()},
         )
-    categories = _categories(columns, lead_schema)
+    categories = _categories(columns, lead_schema, None if lazy else frame)
     properties = tuple(
         k
         for k, c in columns.interactions.items()
@@ -179,7 +180,9 @@ def score_frame(
     names |= {name: f"__lk_o_{name}" for name, _ in plan.outputs}
     names |= {r: f"__lk_o_{r}" for r in plan.results}
     names |= {p: f"__lk_p{i}" for i, p in enumerate(properties)}
-    prepared = _prepare_leads(nw, frame, columns, categories, names, lazy=lazy)
+    prepared = _prepare_leads(
+        nw, _nullable_booleans(nw, frame, columns, categories), columns, categories, names, lazy=lazy
+    )
     read = columns_of(*(node for _, node in plan.counts))  # only counts read channels and properties
     prepared_events = None if events is None else _prepare_events(nw, events, columns, properties, read)
     if validate if validate is not None else not lazy:
@@ -241,7 +244,33 @@ def _from_native(nw: Any, native: Any, table: str) -> Any:
     return frame
 
 
-def _categories(columns: Any, schema: Any) -> dict[str, Any]:
+def _object_category(series: Any) -> tuple[Category | None, str]:
+    """What the values of a pandas object column are, nulls aside: ``bool``, ``number`` or ``text``.
+
+    ``None`` with a description of what was found when the values are of several kinds (or of another
+    kind): a column scored as text would silently compare ``True`` as the text ``"True"``.
+    """
+    kinds: dict[str, None] = {}
+    for value in series.drop_nulls().to_list():
+        if isinstance(value, bool) or getattr(getattr(value, "dtype", None), "kind", "") == "b":  # numpy's bool_ too
+            kinds["booleans"] = None
+        elif isinstance(value, numbers.Real):
+            kinds["numbers"] = None
+        elif isinstance(value, str):
+            kinds["text"] = None
+        else:
+            kinds[type(value).__name__] = None
+        if len(kinds) > 1:
+            break
+    if not kinds:
+        return "text", ""
+    found = " and ".join(kinds)
+    categories: dict[str, Category] = {"booleans": "bool", "numbers": "number", "text": "text"}
+    return categories.get(found), f"an object column of {found}"
+
+
+def _categories(columns: Any, schema: Any, frame: Any) -> dict[str, Any]:
+    """How each read field's column compares; ``frame`` is the leads frame when eager (``None`` when lazy)."""
     from leadkit.frames._columns import category_of, expected_category
 
     nw = _require()
@@ -249,13 +278,16 @@ def _categories(columns: Any, schema: Any) -> dict[str, Any]:
     problems: list[Problem] = []
     for path, column in columns.fields.items():
         dtype = schema[column]
-        found = category_of(dtype)
+        found, described = category_of(dtype), f"a column of {dtype}"
         expected = expected_category(path)
         if isinstance(dtype, nw.Unknown) or str(dtype) == "Null":
             found = expected or "text"
+        elif isinstance(dtype, nw.Object) and frame is not None and frame.implementation.is_pandas_like():
+            # pandas keeps booleans with missing values (and mixed values) in object columns
+            found, described = _object_category(frame.get_column(column))
         if found is None or (expected is not None and found != expected):
             wanted = {"text": "text", "number": "numbers"}.get(expected or "", "text, numbers or booleans")
-            problems.append(Problem(("leads", column), f"{wanted} ({path})", f"a column of {dtype}"))
+            problems.append(Problem(("leads", column), f"{wanted} ({path})", described))
         else:
             categories[path] = found
     for path, value in columns.defaults.items():
@@ -265,6 +297,23 @@ def _categories(columns: Any, schema: Any) -> dict[str, Any]:
     if problems:
         raise ValidationError(problems)
     return categories
+
+
+def _nullable_booleans(nw: Any, frame: Any, columns: Any, categories: dict[str, Any]) -> Any:
+    """``frame`` with its object columns of booleans as nullable booleans (pandas-like frames only).
+
+    Casting them to narwhals' Boolean would turn a missing value into False.
+    """
+    schema = frame.collect_schema()
+    objects = [
+        columns.fields[path]
+        for path, category in categories.items()
+        if category == "bool" and path in columns.fields and isinstance(schema[columns.fields[path]], nw.Object)
+    ]
+    if not objects:
+        return frame
+    native = frame.to_native()
+    return nw.from_native(native.assign(**{c: native[c].astype("boolean") for c in objects}), eager_only=True)
 
 
 def _prepare_leads(
