@@ -6,6 +6,9 @@ hang); now it raises the right LeadkitError, naming where the problem is.
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -32,6 +35,7 @@ from leadkit import (
     read_csv,
     read_leads,
 )
+from leadkit.cli import main
 
 CREATED = "2024-05-01T09:30:00Z"
 HUGE = 10**5000  # more digits than str() converts by default (4300)
@@ -345,3 +349,56 @@ class TestColumnMappings:
         """The shortcut only skips words too long for difflib to call close."""
         with pytest.raises(ConfigError, match=r"did you mean 'contact.email'\?"):
             ColumnMapping.from_dict({"id": "id", "t": "created_at", "x": "contact.emial"})
+
+
+def run_on_a_console(argv: list[str]) -> tuple[int, str]:
+    """``main(argv)`` with stdout a strict UTF-8 stream and stderr one that escapes, as a UTF-8 console gives them.
+
+    Returns the exit status and what was printed, stdout then stderr.
+    """
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict", write_through=True)
+    err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="backslashreplace", write_through=True)
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main(argv)
+    return status, b"".join(s.buffer.getvalue() for s in (out, err)).decode("utf-8")  # type: ignore[attr-defined]
+
+
+class TestCommandLine:
+    @pytest.fixture
+    def odd_name(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+        """A leads file whose name is not UTF-8 (byte 0xff), as argv gives it: a lone surrogate."""
+        monkeypatch.chdir(tmp_path)
+        name = "\udcff.json"
+        try:
+            Path(name).write_text('[{"id": "a", "created_at": "2026-01-05T09:00:00Z"}, {"id": ""}]', encoding="utf-8")
+        except (OSError, UnicodeEncodeError):  # pragma: no cover - file systems that take UTF-8 names only
+            pytest.skip("this file system refuses a name that is not UTF-8")
+        return name
+
+    @pytest.mark.parametrize(
+        "argv",
+        [
+            ["validate", "{name}"],
+            ["score", "{name}"],
+            ["score", "{name}", "--output", "{name}.csv"],
+        ],
+    )
+    def test_file_names_that_are_not_utf8(self, odd_name: str, argv: list[str]) -> None:
+        """Printing the name raised UnicodeEncodeError on a UTF-8 console; it is shown escaped."""
+        status, printed = run_on_a_console([a.format(name=odd_name) for a in argv])
+        assert status in (0, 1)
+        assert "\\udcff.json" in printed
+
+    def test_a_capacity_no_lead_fits(self, tmp_path: Path) -> None:
+        """With --capacity 0 no threshold selects a lead: formatting its missing precision raised TypeError."""
+        rows = ["id,created_at,won", "a,2026-01-05T09:00:00Z,yes", "b,2026-01-12T09:00:00Z,no"]
+        (tmp_path / "leads.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+        mapping = {"leads": {"columns": {"id": "id", "created_at": "created_at"}}, "outcome": {"column": "won"}}
+        mapping["outcome"] |= {"won": ["yes"], "lost": ["no"]}
+        (tmp_path / "mapping.json").write_text(json.dumps(mapping), encoding="utf-8")
+        argv = ["evaluate", str(tmp_path / "leads.csv"), "--mapping", str(tmp_path / "mapping.json")]
+        status, printed = run_on_a_console(
+            [*argv, "--capacity", "0", "--bootstrap", "0", "--as-of", "2026-11-02T09:30:00Z"]
+        )
+        assert status == 0
+        assert "threshold: none fits" in printed

@@ -587,8 +587,10 @@ _FORMS = "field, interaction, all, any, not"
         ({5: "x"}, f"when: not a condition; expected a condition with one of the keys {_FORMS} (got {{5: 'x'}})"),
         (
             {"matches": "^vp"},
-            "when: no field; expected a field to compare, as in {'field': 'source', 'matches': ...} "
-            "(got {'matches': '^vp'})",
+            (
+                "when: no field; expected a field to compare, as in {'field': 'source', 'matches': ...} "
+                "(got {'matches': '^vp'})"
+            ),
         ),
         (
             {"field": "company.industry"},

@@ -209,6 +209,7 @@ def _calibrated(
 
 def fit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``leadkit fit``: learn, measure on the latest leads, and write the model."""
+    from leadkit.cli import shown
     from leadkit.learn import evaluate, time_split
     from leadkit.scoring import ScoringModel, load_model
 
@@ -222,7 +223,7 @@ def fit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         train, train_outcomes, test, test_outcomes = split.train, split.train_outcomes, split.test, split.test_outcomes
     else:
         train, train_outcomes, test, test_outcomes = batch.leads, outcomes, (), ()
-    print(f"{args.path}: {len(batch.leads)} leads, {sum(outcomes)} won; learning from {len(train)}", file=out)
+    print(f"{shown(args.path)}: {len(batch.leads)} leads, {sum(outcomes)} won; learning from {len(train)}", file=out)
     if args.rules:
         model = _calibrated(load_model(args.rules), args, train=train, outcomes=train_outcomes, as_of=as_of, out=out)
     else:
@@ -238,7 +239,7 @@ def fit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if test:
         _report(evaluate(model, test, test_outcomes, as_of=as_of, bootstrap=args.bootstrap), len(test), out)
     Path(args.out).write_text(model.to_yaml(), encoding="utf-8")
-    print(f"wrote {args.out}: model {model.name!r}", file=out)
+    print(f"wrote {shown(args.out)}: model {model.name!r}", file=out)
     return 1 if batch.problems else 0
 
 
@@ -266,11 +267,16 @@ def evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         created = [lead.created_at for lead in batch.leads]
         weeks = max((max(created) - min(created)) / timedelta(weeks=1), 1.0)
         advice = recommend_threshold(scores, outcomes, capacity=args.capacity, precision=args.precision, periods=weeks)
-        print(
-            f"threshold: {advice.threshold:.1f} points ({advice.rule}): {advice.per_period:.1f} leads a week "
-            f"over {weeks:.1f} weeks, {advice.precision:.1%} won, {advice.recall:.1%} of all won",
-            file=out,
-        )
+        if not advice.selected:  # no precision to show: not even the top-scoring leads fit the limits
+            print(
+                f"threshold: none fits: even the top-scoring leads exceed the limits over {weeks:.1f} weeks", file=out
+            )
+        else:
+            print(
+                f"threshold: {advice.threshold:.1f} points ({advice.rule}): {advice.per_period:.1f} leads a week "
+                f"over {weeks:.1f} weeks, {advice.precision:.1%} won, {advice.recall:.1%} of all won",
+                file=out,
+            )
     return 1 if batch.problems else 0
 
 

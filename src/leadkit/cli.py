@@ -36,6 +36,15 @@ if TYPE_CHECKING:
 _FORMATS = ("table", "csv", "json")
 
 
+def shown(path: object) -> str:
+    r"""A path as text every output stream can write.
+
+    A file name that is not valid UTF-8 reaches Python as lone surrogates, which a UTF-8 stream
+    refuses to write: they are shown as escapes (``\udcff``).
+    """
+    return str(path).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _problems_report(batch: LeadBatch, out: TextIO) -> None:
     for problem in batch.problems:
         print(f"    {problem}", file=out)
@@ -188,7 +197,7 @@ def _validate(path: str, *, strict: bool, out: TextIO) -> int:
 
         pipeline = load_pipeline(path)
         print(
-            f"{path}: a valid pipeline {pipeline.name!r} with {len(pipeline.stages)} stages and "
+            f"{shown(path)}: a valid pipeline {pipeline.name!r} with {len(pipeline.stages)} stages and "
             f"{len(pipeline.transitions)} moves (initial stage: {pipeline.initial})",
             file=out,
         )
@@ -198,11 +207,13 @@ def _validate(path: str, *, strict: bool, out: TextIO) -> int:
 
         model = load_model(path)
         names = ", ".join(f"{s.name}" for s in model.scorers)
-        print(f"{path}: a valid scoring model {model.name!r} with {len(model.scorers)} scorers ({names})", file=out)
+        print(
+            f"{shown(path)}: a valid scoring model {model.name!r} with {len(model.scorers)} scorers ({names})", file=out
+        )
         return 0
     batch = read_leads(path, strict=strict, errors="collect")
     print(
-        f"{path}: read {batch.read}, valid {len(batch.leads)}, invalid {len(batch.failed_rows)}",
+        f"{shown(path)}: read {batch.read}, valid {len(batch.leads)}, invalid {len(batch.failed_rows)}",
         file=out,
     )
     _problems_report(batch, out)
@@ -328,7 +339,8 @@ def _error_report(problems: Sequence[Problem]) -> str:
 def _scored_output(args: argparse.Namespace, qualifications: Sequence[Qualification], as_of: datetime) -> str:
     model_name = args.model_name
     if args.format == "table":
-        head = f"{args.path}: {len(qualifications)} leads scored with model {model_name!r} as of {as_of.isoformat()}"
+        head = f"{shown(args.path)}: {len(qualifications)} leads scored with model {model_name!r}"
+        head += f" as of {as_of.isoformat()}"
         return f"{head}\n{_ranking(qualifications)}\n"
     if args.format == "json":
         return json.dumps([_record(q) for q in qualifications], indent=2) + "\n"
@@ -371,7 +383,7 @@ def _score(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         elif report_path.exists():
             report_path.unlink()  # a report left from an earlier run would describe other data
     if problems:
-        where = f"listed in {report_path}" if report_path is not None else "listed below"
+        where = f"listed in {shown(report_path)}" if report_path is not None else "listed below"
         print(
             f"leadkit: read {batch.read} leads: scored {len(scored.results)}, failed {failed} ({where})",
             file=err,
@@ -399,7 +411,7 @@ def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if found is None:
         raise ConfigError.at(
             ("--id",),
-            f"the id of one of the {len(batch.leads)} valid leads in {args.path}",
+            f"the id of one of the {len(batch.leads)} valid leads in {shown(args.path)}",
             args.id,
             reason="no such lead" + suggest(args.id, [lead.id for lead in batch.leads]),
         )
