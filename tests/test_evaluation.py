@@ -345,3 +345,99 @@ def test_bootstrap_of_roc_auc_takes_a_fast_path_with_the_same_result(pairs: list
 
     generic = bootstrap_interval(slow, scores, won, samples=20, seed=seed)
     assert fast == pytest.approx(generic, abs=1e-12)
+
+
+# --- exact figures and messages -------------------------------------------------------------------
+
+
+def test_evaluate_counts_every_won_lead_per_grade_band_and_temperature() -> None:
+    """The conversion tables count all won leads of each group, not just whether the last one was won."""
+    result = evaluate(default_model(), LEADS, OUTCOMES, as_of=SAMPLE_AS_OF, bootstrap=0)
+    verdicts = default_model().qualify_many(LEADS, as_of=SAMPLE_AS_OF)
+    for table, key in ((result.by_grade, "grade"), (result.by_band, "band"), (result.by_temperature, "temperature")):
+        for group, rate in table.items():
+            members = [won for q, won in zip(verdicts, OUTCOMES, strict=True) if str(getattr(q, key)) == group]
+            assert (rate.leads, rate.won) == (len(members), sum(members))
+    assert sum(r.won for r in result.by_grade.values()) == sum(OUTCOMES)
+
+
+def test_evaluate_passes_its_seed_to_the_bootstrap() -> None:
+    """The ROC AUC interval is the bootstrap interval drawn with the seed given to `evaluate`."""
+    totals = [q.total for q in default_model().qualify_many(LEADS, as_of=SAMPLE_AS_OF)]
+    for seed in (0, 3):
+        result = evaluate(default_model(), LEADS, OUTCOMES, as_of=SAMPLE_AS_OF, bootstrap=50, seed=seed)
+        assert result.roc_auc_interval == bootstrap_interval(roc_auc, totals, OUTCOMES, samples=50, seed=seed)
+
+
+def test_advice_with_outcomes_reports_recall_even_when_nothing_is_won_or_selected() -> None:
+    """With outcomes, recall is a number: 0 when no lead fits the capacity or no lead was won."""
+    nothing = recommend_threshold([3, 3], [True, False], capacity=1)
+    assert (nothing.selected, nothing.precision, nothing.recall, nothing.rule) == (0, None, 0.0, "nothing fits")
+    assert recommend_threshold([3, 3], capacity=1).recall is None
+    none_won = recommend_threshold([1, 2], [False, False], capacity=1)
+    assert (none_won.threshold, none_won.selected, none_won.precision, none_won.recall) == (2.0, 1, 0.0, 0.0)
+
+
+def test_bootstrap_accepts_ten_samples_and_computes_the_metric_once_per_sample() -> None:
+    """``samples`` resamples (10 is the least allowed) each give one value of the metric."""
+    calls: list[int] = []
+
+    def counted(s: Sequence[float], o: Sequence[bool]) -> float:
+        calls.append(len(s))
+        return roc_auc(s, o)
+
+    for samples in (10, 37):
+        calls.clear()
+        low, high = bootstrap_interval(counted, [1, 2, 3, 4], [True, False, True, False], samples=samples, seed=1)
+        assert len(calls) == samples
+        assert all(n == 4 for n in calls)
+        assert 0 <= low <= high <= 1
+    assert bootstrap_interval(roc_auc, [1, 2, 3, 4], [True, False, True, False], samples=10) == bootstrap_interval(
+        roc_auc, [1, 2, 3, 4], [True, False, True, False], samples=10
+    )
+
+
+_TWO = [Lead(id="first", created_at=T0), Lead(id="second", created_at=T0)]
+
+
+@pytest.mark.parametrize(
+    ("call", "message", "path"),
+    [
+        (
+            lambda: evaluate(EngagementScorer(), _TWO, {"first": True}, as_of=SAMPLE_AS_OF),
+            "outcomes.second: missing outcome; expected an outcome for lead 'second' (leads[1])",
+            "outcomes.second",
+        ),
+        (
+            lambda: recommend_threshold([1, 2], capacity=-1),
+            "capacity: expected a non-negative number of leads per period (got -1)",
+            "capacity",
+        ),
+        (
+            lambda: roc_auc([1, 2], [True, True]),
+            "outcomes: a single class ranks nothing; expected both won and lost outcomes (got 'only won')",
+            "outcomes",
+        ),
+        (
+            lambda: roc_auc([1, 2], [False, False]),
+            "outcomes: a single class ranks nothing; expected both won and lost outcomes (got 'only lost')",
+            "outcomes",
+        ),
+        (
+            lambda: gains([1, 2], [False, False]),
+            "outcomes: lift needs a rate; expected at least one won outcome (got 'none won')",
+            "outcomes",
+        ),
+        (
+            lambda: bootstrap_interval(roc_auc, [1, 2], [True, False], samples=9),
+            "samples: expected a whole number of resamples >= 10 (got 9)",
+            "samples",
+        ),
+    ],
+)
+def test_refusal_messages_in_full(call: Any, message: str, path: str) -> None:
+    """Refusals name the place, the reason, what was expected and what was found."""
+    with pytest.raises(ValidationError) as info:
+        call()
+    assert str(info.value) == message
+    assert info.value.path == path

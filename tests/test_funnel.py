@@ -267,6 +267,32 @@ def test_text_html_and_pandas() -> None:
         result.to_pandas("nope")  # type: ignore[arg-type]
 
 
+def test_text_html_and_pandas_in_detail() -> None:
+    """Rates with nothing to divide by show as ``-``; every table keeps its headers; frames keep their columns."""
+    people = [_lead("a", MAIN, source="web"), _lead("b", ["inquiry", "lead"], source="event")]
+    result = funnel(people, as_of=AS_OF, by="source")
+    lines = str(result).splitlines()
+    assert "  inquiry            2  100.0%  -                   0" in lines  # no previous stage
+    assert "  time in stage  ended  open  median  p25    p75    p90" in lines
+    assert "  customer           0     1  -       -      -      -" in lines  # no ended stay yet
+    assert "  SLA breaches: mql 0 of 1 (0.0%), sal 0 of 1 (0.0%)" in lines
+    empty = str(funnel([], as_of=AS_OF)).splitlines()
+    assert "  inquiry            0  -       -                   0" in empty  # no top and no previous stage
+    html = result._repr_html_()
+    assert (
+        "<thead><tr><th>time in stage</th><th>ended</th><th>open</th><th>median</th><th>p25</th><th>p75</th>"
+        "<th>p90</th></tr></thead>" in html
+    )
+    assert "<tr><td>inquiry</td><td>2</td><td>100.0%</td><td>-</td><td>0</td></tr>" in html
+    sla = result.to_pandas("sla")
+    assert list(sla.columns) == ["stage", "sla", "stays", "breached", "rate"]
+    assert sla["sla"].tolist() == [timedelta(days=1), timedelta(days=7)]
+    groups = result.to_pandas("groups")
+    assert list(groups.columns) == ["group", "stage", "reached", "entered", "current", "conversion"]
+    assert groups["group"].tolist() == ["event"] * len(result.stages) + ["web"] * len(result.stages)
+    assert groups["reached"].tolist() == [c.reached for g in ("event", "web") for c in result.groups[g]]
+
+
 def test_to_pandas_names_the_extra_when_pandas_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 
@@ -452,3 +478,11 @@ def test_channel_groups_ignore_touches_after_the_moment() -> None:
     )
     assert list(funnel([lead], as_of=AS_OF, by="channel").groups) == ["(none)"]
     assert list(funnel([lead], as_of=AS_OF + timedelta(days=2), by="channel").groups) == ["paid"]
+
+
+def test_a_bad_attribution_key_is_named_in_full() -> None:
+    """An unknown ``key`` is refused with the keys that work and the one given."""
+    with pytest.raises(ValidationError) as info:
+        attribution([], as_of=AS_OF, key="source")
+    assert str(info.value) == "key: expected 'channel', 'kind' or 'properties.<name>' (got 'source')"
+    assert info.value.path == "key"

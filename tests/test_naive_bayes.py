@@ -232,3 +232,86 @@ def test_a_written_table_is_checked_when_read(table: dict[str, Any], message: st
     config = {"fields": ["attributes.plan"], "prior": 0.0, "tables": {"attributes.plan": table}}
     with pytest.raises(ConfigError, match=message):
         NaiveBayesScorer.from_config(config)
+
+
+# --- exact tables, explanations and messages ------------------------------------------------------
+
+
+def test_yes_no_fields_are_learnt_as_text() -> None:
+    """True/False values are text values ``true``/``false``; a value as common among won as lost changes nothing."""
+    leads = [_lead(i, trial=i % 3 == 0) for i in range(60)]
+    fitted = NaiveBayesScorer(fields=["attributes.trial"], min_support=1).fit(leads, [i % 2 == 0 for i in range(60)])
+    assert fitted.tables_ is not None
+    table = fitted.tables_["attributes.trial"]
+    assert table.cuts is None
+    assert dict(table.won) == {"false": 20, "true": 10}
+    assert dict(table.lost) == {"false": 20, "true": 10}
+    assert dict(table.weights) == {"false": 0.0, "true": 0.0}
+    assert table.key(True) == "true"
+    assert table.key("yes") == "yes"
+    assert table.key(None) is None
+    reasons = {c.label: (c.points, c.reason) for c in fitted.score(leads[0], as_of=AS_OF).contributions}
+    assert reasons["trial"] == (0.0, "trial = true made no difference to the odds")
+
+
+def test_numeric_fields_are_cut_at_the_quantiles() -> None:
+    """``bins`` quantile bins: 100 evenly spread values in 5 bins are cut at 20, 40, 60 and 80."""
+    leads = [_lead(i, seats=i) for i in range(100)]
+    outcomes = [i % 2 == 0 for i in range(100)]
+    for bins, cuts in ((5, (20, 40, 60, 80)), (2, (50,)), (4, (25, 50, 75))):
+        fitted = NaiveBayesScorer(fields=["attributes.seats"], min_support=1, bins=bins).fit(leads, outcomes)
+        assert fitted.tables_ is not None
+        assert fitted.tables_["attributes.seats"].cuts == cuts
+    assert fitted.tables_ is not None
+    assert sorted(fitted.tables_["attributes.seats"].weights) == ["25-50", "50-75", "<25", ">=75"]
+
+
+def test_probabilities_reach_both_ends_of_the_clamp() -> None:
+    """Overwhelming evidence either way gives exactly ``clamp`` or ``1 - clamp``, never beyond."""
+    leads = [_lead(i, plan=PLANS[i % 2]) for i in range(40)]
+    outcomes = [lead.attributes["plan"] == "pro" for lead in leads]
+    fitted = NaiveBayesScorer(fields=["attributes.plan"], min_support=1, smoothing=1e-9, clamp=0.05).fit(
+        leads, outcomes
+    )
+    assert fitted.probability(_lead(100, plan="pro"), as_of=AS_OF) == pytest.approx(0.95, abs=1e-12)
+    assert fitted.probability(_lead(101, plan="free"), as_of=AS_OF) == pytest.approx(0.05, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message", "path"),
+    [
+        (
+            lambda: SCORER.fit([_lead(1), _lead(2)], [False, False]),
+            ValidationError,
+            "outcomes: nothing to learn; expected both won and lost leads (got 'only lost')",
+            "outcomes",
+        ),
+        (
+            lambda: SCORER.fit([_lead(1), _lead(2)], [True, True]),
+            ValidationError,
+            "outcomes: nothing to learn; expected both won and lost leads (got 'only won')",
+            "outcomes",
+        ),
+        (
+            lambda: SCORER.fit([_lead(1), _lead(2)], [True, False]),
+            ValidationError,
+            (
+                "fields: no usable fields; expected a field with values seen on at least 1 leads (min_support) "
+                "(got ['attributes.plan', 'attributes.seats'])"
+            ),
+            "fields",
+        ),
+        (
+            lambda: NaiveBayesScorer.from_config({"fields": ["source"], "prior": 0.1}),
+            ConfigError,
+            "prior: half fitted; expected both prior and tables (a fitted scorer) or neither",
+            "prior",
+        ),
+    ],
+)
+def test_refusal_messages_in_full(call: Any, error: type[Exception], message: str, path: str) -> None:
+    """Refusals name the place, the reason, what was expected and what was found."""
+    with pytest.raises(error) as info:
+        call()
+    assert str(info.value) == message
+    assert info.value.path == path  # type: ignore[attr-defined]

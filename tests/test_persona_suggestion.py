@@ -92,3 +92,52 @@ def test_refusals(kwargs: dict[str, Any], message: str) -> None:
     args: dict[str, Any] = {"outcomes": [True, False]} | kwargs
     with pytest.raises(ValidationError, match=message):
         suggest_persona(leads, args.pop("outcomes"), **args)
+
+
+def test_the_html_table_ticks_the_chosen_values() -> None:
+    """Each lift is a row of the HTML table; the chosen ones carry a tick mark, the others an empty cell."""
+    html = suggest_persona(*_history())._repr_html_()
+    assert "<tr><td>&#10003;</td><td>industry</td><td>banking</td><td>1.50</td><td>80</td><td>133</td></tr>" in html
+    assert "<tr><td></td><td>industry</td><td>retail</td><td>0.00</td><td>0</td><td>67</td></tr>" in html
+
+
+@pytest.mark.parametrize(
+    ("won_sizes", "expected"),
+    [
+        ((6000,), (5001, None)),
+        ((2000, 6000), (1001, None)),
+        ((60, 2000), (51, 5000)),
+        ((5,), (0, 10)),
+    ],
+)
+def test_the_size_range_spans_the_chosen_bands(won_sizes: tuple[int, ...], expected: tuple[int, int | None]) -> None:
+    """The persona's head-count range runs from the smallest chosen band to the largest, open when it is ``5001+``."""
+    leads, outcomes = [], []
+    for i in range(60):
+        won = i % 2 == 0
+        employees = won_sizes[i // 2 % len(won_sizes)] if won else 300
+        leads.append(_lead(i, industry="retail", title="Buyer", employees=employees, country="FR", channel="email"))
+        outcomes.append(won)
+    persona = suggest_persona(leads, outcomes, min_support=5).persona
+    assert (persona.min_employees, persona.max_employees) == expected
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message", "path"),
+    [
+        (
+            {"outcomes": [False, False]},
+            "outcomes: nothing to learn from; expected at least one won lead (got 'none won')",
+            "outcomes",
+        ),
+        ({"min_support": 0}, "min_support: expected a whole number >= 1 (got 0)", "min_support"),
+    ],
+)
+def test_refusal_messages_in_full(kwargs: dict[str, Any], message: str, path: str) -> None:
+    """Refusals name the place, the reason, what was expected and what was found."""
+    leads = [Lead(id="a", created_at=T0), Lead(id="b", created_at=T0)]
+    args: dict[str, Any] = {"outcomes": [True, False]} | kwargs
+    with pytest.raises(ValidationError) as info:
+        suggest_persona(leads, args.pop("outcomes"), **args)
+    assert str(info.value) == message
+    assert info.value.path == path

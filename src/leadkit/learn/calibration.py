@@ -84,6 +84,15 @@ class Calibration:
         )
 
 
+MIN_PENALTY = 1e-6
+"""The smallest penalty `calibrate_rules` takes.
+
+Rules that match exactly the same leads cannot be told apart by the data; the penalty is what
+splits the points between them. A penalty lost in rounding next to the curvature of many
+leads (1e-20 next to 7.5) leaves the system singular.
+"""
+
+
 def _solve(matrix: list[list[float]], vector: list[float]) -> list[float]:
     """Solve ``matrix @ x = vector`` by Gaussian elimination with partial pivoting (small, dense systems)."""
     n = len(vector)
@@ -152,7 +161,9 @@ def calibrate_rules(
         outcomes: Won (``True``) or lost (``False``) per lead, in order or by lead id.
         as_of: The moment the rules are evaluated at (interaction rules count time).
         penalty: L2 regularisation: larger keeps points nearer zero, so rules
-            matching few leads cannot claim large points.
+            matching few leads cannot claim large points. At least 1e-6
+            (``leadkit.learn.calibration.MIN_PENALTY``): below it, rules that
+            always match together make the fit numerically singular.
         points_to_double: Points that double the odds of winning.
         max_steps: Newton steps at most.
 
@@ -166,8 +177,8 @@ def calibrate_rules(
     moment = check_as_of(as_of)
     if not isinstance(scorer, RuleScorer):
         raise ValidationError.at(("scorer",), "a RuleScorer", scorer)
-    if not check.is_finite_number(penalty) or penalty <= 0:
-        raise ValidationError.at(("penalty",), "a positive number", penalty)
+    if not check.is_finite_number(penalty) or penalty < MIN_PENALTY:
+        raise ValidationError.at(("penalty",), f"a number of at least {MIN_PENALTY:g}", penalty)
     if not check.is_finite_number(points_to_double) or points_to_double <= 0:
         raise ValidationError.at(("points_to_double",), "a positive number", points_to_double)
     population = check_leads(leads)
