@@ -26,7 +26,15 @@ from leadkit import (
     register_guard,
 )
 from leadkit.stages import guards as guards_module
-from leadkit.stages.guards import AnyGuard, MinScore, guard_from_data, guard_to_data
+from leadkit.stages.guards import (
+    AllGuards,
+    AnyGuard,
+    IsMQL,
+    MinScore,
+    ScoreBelow,
+    guard_from_data,
+    guard_to_data,
+)
 from leadkit.testing import guards, json_values, pipelines
 
 from .conftest import T0
@@ -139,6 +147,34 @@ def test_every_problem_names_its_path_and_line(text: str, path: str, line: int |
     assert error.line == line
 
 
+_TWO_STAGES = "version: 1\ninitial: a\nstages: [{name: a}, {name: b, terminal: true}]\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            _TWO_STAGES + "transitions: [{name: t, from: a, to: ''}]\n",
+            "transitions[0].to (line 4): expected non-empty text (got None)",
+        ),
+        (
+            _TWO_STAGES + "transitions: [{name: t, from: a, to: b}]\npolicy: [{from: a, to: 3, reason: r}]\n",
+            "policy[0].to (line 5): expected non-empty text (got 3)",
+        ),
+        (
+            "version: 1\ninitial: a\nstages: {a: 1}\ntransitions: []\n",
+            "stages (line 3): expected a list (got {'a': 1})",
+        ),
+    ],
+)
+def test_errors_name_the_yaml_keys_not_the_python_fields(text: str, message: str) -> None:
+    """A bad ``to`` is reported under ``to`` (not the Python field ``target``), a bad stage list at ``stages``."""
+    with pytest.raises(ConfigError) as info:
+        Pipeline.from_yaml(text)
+    assert str(info.value) == message
+    assert info.value.path == message.split(" ", 1)[0]
+
+
 def test_a_missing_file_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="a readable YAML file"):
         load_pipeline(tmp_path / "nope.yaml")
@@ -169,6 +205,33 @@ def test_every_built_in_guard_reads_and_writes(data: Any) -> None:
     guard = guard_from_data(data)
     assert guard_from_data(guard_to_data(guard)) == guard
     assert guard.name in guard_names()
+
+
+@pytest.mark.parametrize(
+    ("factory", "cls", "value", "expected"),
+    [
+        ("_read_score", MinScore, {"value": 10, "scorer": "engagement"}, MinScore(10, "engagement")),
+        ("_read_score", MinScore, {"value": 10}, MinScore(10)),
+        ("_read_score", ScoreBelow, 12.5, ScoreBelow(12.5)),
+        ("_read_list", AnyGuard, ["mql", {"min_score": 5}], AnyGuard([IsMQL(), MinScore(5)])),
+        ("_read_list", AllGuards, [{"score_below": 3}], AllGuards([ScoreBelow(3)])),
+    ],
+)
+def test_freshly_built_guard_readers_read_every_form(factory: str, cls: type, value: Any, expected: Any) -> None:
+    """The readers of score and list guards read each setting form.
+
+    The reader table is built once at import; these readers are built in the test, so the factories themselves
+    are checked.
+    """
+    reader = getattr(guards_module, factory)(cls)
+    assert reader(value, ("guards", 0)) == expected
+
+
+def test_a_freshly_built_score_reader_locates_a_bad_number() -> None:
+    """A bad bare threshold is reported at the guard's own path."""
+    with pytest.raises(ConfigError) as info:
+        guards_module._read_score(MinScore)("lots", ("guards", 0, "min_score"))
+    assert str(info.value) == "guards[0].min_score: expected a number (got 'lots')"
 
 
 def test_a_bare_status_in_setting_is_one_status() -> None:
@@ -254,8 +317,10 @@ def test_custom_guard_errors(registered: None) -> None:
         register_guard("mql")(HasCompany)
     with pytest.raises(ConfigError, match="name taken"):
         register_guard("test_has_company")(EmployeesAtLeast)
-    with pytest.raises(ConfigError, match="a non-empty guard name"):
+    with pytest.raises(ConfigError, match="a non-empty guard name") as info:
         register_guard(" ")
+    assert info.value.path == "guard"
+    assert str(info.value) == "guard: expected a non-empty guard name (got ' ')"
 
 
 def test_an_unregistered_guard_cannot_be_written() -> None:

@@ -39,6 +39,7 @@ from leadkit.stages import (
     BantQualified,
     Contactable,
     IsMQL,
+    MinGrade,
     MinScore,
     NotGuard,
     QuietFor,
@@ -412,6 +413,17 @@ def test_replay_names_the_first_corrupted_change(change: StageChange, message: s
     assert info.value.index == 2
 
 
+def test_replay_explains_a_same_stage_change_without_a_status_exactly() -> None:
+    """A recorded change to the same stage must carry a status; the refusal says so in full."""
+    lead = walk("inquiry", "lead")
+    change = StageChange(from_stage="lead", to_stage="lead", at=T0 + 5 * HOUR)
+    corrupted = attrs.evolve(lead, history=(*lead.history, change))
+    with pytest.raises(TransitionError) as info:
+        PIPELINE.replay(corrupted)
+    assert info.value.reasons == ("a change to the same stage must set a status",)
+    assert str(info.value) == "lead 'L-1': history[2] (lead -> lead): a change to the same stage must set a status"
+
+
 def test_time_in_stage_sums_every_stay() -> None:
     lead = walk("inquiry", "lead", "nurture", q=qual(mql=True))
     lead = PIPELINE.advance(lead, "mql", at=T0 + 10 * HOUR, qualification=qual(mql=True))
@@ -527,6 +539,21 @@ def test_invalid_pipelines_are_refused_with_the_offending_stages(changes: dict[s
         _pipeline(**changes)
 
 
+def test_a_stage_with_no_way_out_is_reported_at_stages() -> None:
+    """A non-terminal stage no move leaves is one problem located at ``stages``, naming the stage."""
+    moves = [
+        Transition(name="start", sources="new", target="open"),
+        Transition(name="win", sources="new", target="won"),
+    ]
+    with pytest.raises(ConfigError) as info:
+        _pipeline(transitions=moves)
+    assert info.value.path == "stages"
+    assert str(info.value) == (
+        "stages: stages with no way out: 'open'; expected a way out of every stage that is not terminal "
+        "(add a move, or mark it terminal: true)"
+    )
+
+
 def test_several_graph_problems_are_reported_together() -> None:
     stages = [Stage(name="new"), Stage(name="open"), Stage(name="a"), Stage(name="b")]
     with pytest.raises(ConfigError) as info:
@@ -578,6 +605,58 @@ def test_not_does_not_read_a_missing_qualification_as_failing() -> None:
     assert NotGuard(IsMQL()).check(lead, qual(mql=True), T0) == ("not mql",)
 
 
+@pytest.mark.parametrize(
+    ("bant", "reason"),
+    [
+        (
+            BANT(budget="no", authority="partial", need="yes"),
+            "BANT: budget not met, authority partly met, timeline unknown; 1 of 3 needed criteria met",
+        ),
+        (
+            BANT(budget="partial", authority="yes", need="yes", timeline="no"),
+            "BANT: budget partly met, timeline not met; 2 of 3 needed criteria met",
+        ),
+    ],
+)
+def test_bant_qualified_words_each_missing_criterion_by_its_status(bant: BANT, reason: str) -> None:
+    """Each missing criterion is worded by its status: "not met", "partly met" or "unknown"."""
+    lead = Lead(id="L-1", created_at=T0, bant=bant)
+    assert BantQualified().check(lead, None, T0) == (reason,)
+
+
+def test_quiet_for_counts_an_interaction_at_the_very_moment() -> None:
+    """An interaction at the moment judged breaks the silence: the lead was not quiet at all."""
+    lead = new_lead(interactions=[Interaction(kind="page_view", at=T0 + timedelta(days=5))])
+    assert QuietFor(timedelta(days=2)).check(lead, None, T0 + timedelta(days=5)) == (
+        "2d without interaction (last one 0w before)",
+    )
+    # Before the interaction happened, it does not count: the lead has been quiet since it was created.
+    assert QuietFor(timedelta(days=2)).check(lead, None, T0 + timedelta(days=4)) == ()
+
+
+def test_not_passes_the_moment_to_its_guard() -> None:
+    """``not`` judges its guard at the same moment: a quiet_for inside it sees the time since the last interaction."""
+    lead = new_lead(interactions=[Interaction(kind="page_view", at=T0 + timedelta(days=5))])
+    not_quiet = NotGuard(QuietFor(timedelta(days=2)))
+    assert not_quiet.check(lead, None, T0 + timedelta(days=6)) == ()
+    assert not_quiet.check(lead, None, T0 + timedelta(days=7)) == ("not quiet_for: 2d",)
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda: MinGrade("E"), "grade: expected one of the grades A, B, C, D (got 'E')"),
+        (lambda: QuietFor(timedelta(0)), "period: expected a positive timedelta (got datetime.timedelta(0))"),
+        (lambda: QuietFor(3), "period: expected a positive timedelta (got 3)"),
+    ],
+)
+def test_guard_settings_are_refused_with_the_whole_message(build: Any, message: str) -> None:
+    """A bad guard setting names the field, what it expects and the value given."""
+    with pytest.raises(ValidationError) as info:
+        build()
+    assert str(info.value) == message
+
+
 def test_bant_qualified_takes_another_checklist_by_name() -> None:
     assert BantQualified("MEDDIC").checklist.name == "MEDDIC"
     reasons = BantQualified("CHAMP").check(new_lead(), None, T0)
@@ -617,3 +696,54 @@ def test_moves_at_any_aware_time_are_accepted_in_order(at: datetime) -> None:
     lead = PIPELINE.advance(new_lead(), "inquiry", at=at)
     later = PIPELINE.advance(lead, "lead", at=at.astimezone(timezone.utc))
     assert later.history[-1].at == at
+
+
+# --- pictures -------------------------------------------------------------------------------------
+
+_PICTURED = Pipeline(
+    name="p",
+    stages=[
+        Stage(name="new", owner="sales team"),
+        Stage(name="in review", owner="sales team"),
+        Stage(name="won", terminal=True, owner="ops"),
+    ],
+    transitions=[
+        Transition(name="start", sources="new", target="in review", guards=[Contactable()]),
+        Transition(name="win", sources="in review", target="won"),
+    ],
+    initial="new",
+)
+
+
+def test_mermaid_gives_odd_names_safe_ids_and_owners_safe_classes() -> None:
+    """A stage name that is not a plain identifier gets an ``s<index>`` id; an owner's class has ``_`` for odd chars."""
+    assert _PICTURED.to_mermaid() == (
+        "stateDiagram-v2\n"
+        "    direction LR\n"
+        "    [*] --> new\n"
+        '    state "in review" as s1\n'
+        "    new --> s1: start *\n"
+        "    s1 --> won: win\n"
+        "    won --> [*]\n"
+        "    classDef sales_team fill:#e3f2fd\n"
+        "    class new,s1 sales_team\n"
+        "    classDef ops fill:#fff3e0\n"
+        "    class won ops\n"
+    )
+
+
+def test_dot_draws_terminal_stages_and_guarded_moves_apart() -> None:
+    """The DOT digraph runs left to right; terminal stages are double circles and only guarded moves are dashed."""
+    assert _PICTURED.to_dot() == (
+        'digraph "p" {\n'
+        "    rankdir=LR;\n"
+        "    node [shape=box, style=rounded];\n"
+        '    __start [shape=point, label=""];\n'
+        '    __start -> "new";\n'
+        '    "new" [label="new", tooltip="sales team"];\n'
+        '    "in review" [label="in review", tooltip="sales team"];\n'
+        '    "won" [label="won", shape=doublecircle, tooltip="ops"];\n'
+        '    "new" -> "in review" [label="start", style=dashed];\n'
+        '    "in review" -> "won" [label="win"];\n'
+        "}\n"
+    )
