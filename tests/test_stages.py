@@ -628,7 +628,7 @@ def test_quiet_for_counts_an_interaction_at_the_very_moment() -> None:
     """An interaction at the moment judged breaks the silence: the lead was not quiet at all."""
     lead = new_lead(interactions=[Interaction(kind="page_view", at=T0 + timedelta(days=5))])
     assert QuietFor(timedelta(days=2)).check(lead, None, T0 + timedelta(days=5)) == (
-        "2d without interaction (last one 0w before)",
+        "2d without interaction (last one at the same moment)",
     )
     # Before the interaction happened, it does not count: the lead has been quiet since it was created.
     assert QuietFor(timedelta(days=2)).check(lead, None, T0 + timedelta(days=4)) == ()

@@ -317,7 +317,8 @@ class QuietFor:
         since, what = (last, "last one") if last is not None else (lead.created_at, "none since the lead was created")
         if at - since >= self.period:
             return ()
-        return (f"{format_duration(self.period)} without interaction ({what} {format_duration(at - since)} before)",)
+        ago = f"{format_duration(at - since)} before" if at != since else "at the same moment"  # not "0w before"
+        return (f"{format_duration(self.period)} without interaction ({what} {ago})",)
 
 
 def _texts(value: Any) -> Any:
