@@ -504,3 +504,60 @@ class TestOddPlugins:
             model.to_dict()
         assert info.value.path == "scorers"
         assert "cannot write StrictScorer to YAML" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("extra", "path", "expected"),
+    [
+        ("bands: {1: 6, 2: 5}\n", 'bands["3"]', "the key '3'"),
+        ("sales_ready: {kinds: call}\n", "sales_ready.kinds", "a list"),
+    ],
+)
+def test_policy_errors_name_their_section(extra: str, path: str, expected: str) -> None:
+    """A bad bands or sales_ready.kinds value is reported at its own path, with its line."""
+    err = error(MINIMAL + extra)
+    assert (err.path, err.line) == (path, 8)
+    assert err.expected == expected
+
+
+def test_a_checklist_items_unknown_key_names_the_item() -> None:
+    """A misspelt key of a custom checklist's item is reported at that item, with a hint."""
+    checklist = {"name": "X", "items": [{"name": "a", "source": "bant.budget", "wieght": 2}]}
+    with pytest.raises(ConfigError) as info:
+        ScoringModel.from_dict({"version": 1, "scorers": [{"type": "checklist", "checklist": checklist}]})
+    assert info.value.path == "scorers[0].checklist.items[0].wieght"
+    assert "did you mean 'weight'?" in str(info.value)
+
+
+def test_a_built_in_class_may_be_registered_under_its_own_name() -> None:
+    """Registering a built-in scorer class under its built-in type name is allowed (it changes nothing)."""
+    try:
+        assert register_scorer("rules")(config.RuleScorer) is config.RuleScorer
+    finally:
+        config._registered.pop("rules", None)
+    with pytest.raises(ConfigError, match="name taken"):
+        register_scorer("rules")(config.EngagementScorer)
+
+
+def test_a_custom_class_with_bad_keys_lists_the_keys_it_takes(registered: None) -> None:
+    """An unknown key of a registered class says which keys the class takes."""
+    with pytest.raises(ConfigError) as info:
+        ScoringModel.from_dict({"version": 1, "scorers": [{"type": "test_has_phone", "pints": 5}]})
+    assert info.value.expected == "the keys points, name"
+    assert str(info.value).startswith(
+        "scorers[0].pints: unknown key 'pints' (did you mean 'points'?); expected the keys"
+    )
+
+
+def test_unwritable_scorers_say_what_is_expected(odd_plugins: None) -> None:
+    """Writing an unregistered class, or a registered one without to_config or attrs, says what would do."""
+    with pytest.raises(ConfigError) as info:
+        ScoringModel(scorers=[HasPhone()]).to_dict()
+    assert info.value.path == "scorers[0]"
+    assert info.value.expected == (
+        "a scorer class registered with register_scorer or under the leadkit.scorers entry points"
+    )
+    model = ScoringModel.from_dict({"version": 1, "scorers": [{"type": "test_strict", "points": 2}]})
+    with pytest.raises(ConfigError) as info:
+        model.to_dict()
+    assert info.value.expected == "a scorer with a to_config() method or an attrs class"

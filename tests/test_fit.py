@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from leadkit import BANT, Company, Contact, Contribution, Criterion, Interaction, Lead, Persona, ValidationError
-from leadkit.scoring.fit import DEFAULT_FIT_WEIGHTS, FIT_DIMENSIONS, PersonaFitScorer
+from leadkit.scoring.fit import DEFAULT_FIT_WEIGHTS, FIT_DIMENSIONS, BestPersonaFitScorer, PersonaFitScorer, _points
 from leadkit.testing import aware_datetimes, check_scorer, interactions, leads, personas
 
 AS_OF = datetime(2100, 1, 1, tzinfo=timezone.utc)
@@ -301,3 +301,42 @@ class TestProperties:
         pain = persona.pain_points[0] if persona.pain_points else "x"
         tempting = Interaction(kind=later.kind, at=later.at, channel=channel, properties={"text": pain})
         assert scorer.score(the_lead.with_interactions([later, tempting]), as_of=AS_OF) == score
+
+
+@pytest.mark.parametrize(
+    "weights",
+    [
+        {"industry": 1, "title": 3, "country": 3},  # the shares fall short of 100: the largest is raised
+        # the shares, once corrected, would pass 100 by an ulp: the largest is lowered back
+        {
+            "industry": 1.0,
+            "title": 0.9999999999999999,
+            "company_size": 0.9999999999999958,
+            "country": 0.12500000000000466,
+        },
+    ],
+)
+def test_a_full_fit_with_uneven_weights_scores_exactly_100(weights: dict[str, float]) -> None:
+    """Weights whose shares of 100 do not add up in floating point still give a full fit exactly 100."""
+    persona = Persona(name="p", industries=["Banking"], titles=["cto"], min_employees=10, countries=["DE"])
+    scorer = PersonaFitScorer(persona, weights=weights)
+    matching = lead(contact=Contact(title="CTO"), company=Company(industry="Banking", employees=50, country="DE"))
+    score = scorer.score(matching, as_of=AS_OF)
+    assert len(score.contributions) == len(weights)
+    assert all(c.points > 0 for c in score.contributions)
+    assert score.value == 100.0
+
+
+@given(st.lists(st.floats(min_value=0, max_value=1e308, exclude_min=True), min_size=1, max_size=len(FIT_DIMENSIONS)))
+def test_the_points_of_the_dimensions_sum_to_100(weights: list[float]) -> None:
+    """Whatever the weights, each dimension's points are >= 0 and their fsum is 100 at most, short by rounding only."""
+    points = _points(weights)
+    assert all(p >= 0 for p in points)
+    assert 100.0 - math.ulp(100.0) <= math.fsum(points) <= 100.0
+
+
+def test_best_persona_fit_takes_personas_as_mappings() -> None:
+    """BestPersonaFitScorer reads each persona given as a mapping, as Persona.from_dict does."""
+    scorer = BestPersonaFitScorer([{"name": "Banks", "industries": ["Banking"]}, Persona(name="Shops")])
+    assert scorer.personas == (Persona(name="Banks", industries=["Banking"]), Persona(name="Shops"))
+    assert scorer.score(lead(company=Company(industry="banking")), as_of=AS_OF).matched == "Banks"

@@ -107,6 +107,7 @@ class TestSalesReady:
         [
             ("demo_request", 0, True),
             ("free_trial", 29, True),
+            ("free_trial", 30, True),  # exactly the 30-day window before as_of still counts
             ("demo_request", 31, False),  # outside the 30-day window
             ("pricing_view", 0, False),
             ("demo_request", -1, False),  # after as_of
@@ -297,5 +298,22 @@ def test_settings_that_are_not_lists_are_refused(kwargs: dict[str, Any], path: s
     """A blank scorer name, or a single name given where a list is needed, is a ValidationError at its path."""
     with pytest.raises(ValidationError) as info:
         ScoringModel(**kwargs)
+    assert info.value.path == path
+    assert info.value.expected == expected
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "path", "expected"),
+    [
+        ({"weights": {"a": float("inf")}}, "weights.a", "a finite number"),
+        ({"grades": (75, 50)}, "grades", "3 numbers, each lower than the one before"),
+        ({"temperature": (50, 15, 5)}, "temperature", "2 numbers, each lower than the one before"),
+        ({"mql_grades": ["a"]}, "mql_grades", "a list of grades among A, B, C, D"),
+    ],
+)
+def test_bad_settings_say_what_was_expected(kwargs: dict[str, Any], path: str, expected: str) -> None:
+    """A weight that is not finite, thresholds of the wrong length, or an unknown grade say what would do."""
+    with pytest.raises(ValidationError) as info:
+        ScoringModel(scorers=[Fixed(1, "a")], **kwargs)
     assert info.value.path == path
     assert info.value.expected == expected

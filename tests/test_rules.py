@@ -737,3 +737,19 @@ _LOOKAROUND = "no lookahead or lookbehind (not portable)"
 def test_a_character_class_is_one_atom(pattern: str, problem: str | None) -> None:
     """What a class holds is never read as syntax, a leading ] or ^] and escapes included; its end is found exactly."""
     assert regex_problem(pattern) == problem
+
+
+@pytest.mark.parametrize(
+    ("at_least", "message"),
+    [
+        (0, "when.at_least: expected a whole number >= 1 (got 0)"),
+        (True, "when.at_least: expected a whole number >= 1 (got True)"),
+        (10**400, "when.at_least: too large; expected a whole number >= 1 (got 1000000000"),
+    ],
+)
+def test_at_least_must_be_a_whole_number_of_times(at_least: Any, message: str) -> None:
+    """An interaction count below 1, a boolean, or one too large to be a number is refused with the same words."""
+    with pytest.raises(ConfigError) as info:
+        Rule(name="r", when={"interaction": "demo_request", "at_least": at_least}, points=1)
+    assert info.value.expected == "a whole number >= 1"
+    assert str(info.value).startswith(message)

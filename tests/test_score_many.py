@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import sys
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
+from typing import Any, ClassVar
 
 import pytest
 from hypothesis import given, settings
@@ -21,6 +24,7 @@ from leadkit import (
     score_many,
 )
 from leadkit.datasets import SAMPLE_AS_OF
+from leadkit.scoring import many
 from leadkit.testing import leads, scoring_models
 
 SAMPLE = load_sample_leads().leads
@@ -187,3 +191,69 @@ def test_progress_bar_on_worker_processes(capsys: pytest.CaptureFixture[str]) ->
     err = capsys.readouterr().err
     assert "scoring" in err
     assert "30/30" in err
+
+
+@pytest.mark.parametrize(
+    ("leads_", "kwargs", "message"),
+    [
+        (3, {}, "leads: expected a list (or any iterable) of Lead (got 3)"),
+        ([SAMPLE[0], "x"], {}, "leads[1]: expected a Lead (got 'x')"),
+        (SAMPLE[:1], {"workers": 0}, "workers: expected a whole number of processes >= 1, or None (got 0)"),
+        (SAMPLE[:1], {"chunk_size": 2.0}, "chunk_size: expected a whole number of leads >= 1, or None (got 2.0)"),
+    ],
+)
+def test_bad_arguments_say_what_was_expected_and_found(leads_: object, kwargs: dict[str, object], message: str) -> None:
+    """Each refusal names the argument (or the row), what was expected and what was given."""
+    with pytest.raises(ValidationError) as info:
+        score_many(MODEL, leads_, as_of=SAMPLE_AS_OF, **kwargs)  # type: ignore[call-overload]
+    assert str(info.value) == message
+
+
+def test_collect_reports_what_an_item_that_is_not_a_lead_was() -> None:
+    """With errors="collect", the problem of a non-lead item shows the item."""
+    batch = score_many(MODEL, [SAMPLE[0], "x"], as_of=SAMPLE_AS_OF, errors="collect")
+    assert [str(p) for p in batch.problems] == ["leads[1]: expected a Lead (got 'x')"]
+
+
+class _InlinePool:
+    """Stands in for ProcessPoolExecutor: records how the pool was asked for, and runs its tasks here."""
+
+    made: ClassVar[list[dict[str, Any]]] = []
+
+    def __init__(
+        self, *, max_workers: int, mp_context: Any, initializer: Callable[..., None], initargs: tuple[Any, ...]
+    ) -> None:
+        method = None if mp_context is None else mp_context.get_start_method()
+        self.made.append({"max_workers": max_workers, "start_method": method})
+        initializer(*initargs)
+
+    def __enter__(self) -> _InlinePool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def map(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+        return map(fn, items)
+
+
+@pytest.mark.parametrize(
+    ("workers", "count", "pools"),
+    [
+        (None, 3, []),  # no workers: scored here, whatever the number of chunks
+        (1, 3, []),
+        (2, 1, []),  # a single chunk is not worth starting processes for
+        (2, 3, [{"max_workers": 2, "start_method": "spawn"}]),
+        (3, 3, [{"max_workers": 3, "start_method": "spawn"}]),
+    ],
+)
+def test_a_pool_of_workers_spawned_processes_only_when_there_is_more_than_one_chunk(
+    monkeypatch: pytest.MonkeyPatch, workers: int | None, count: int, pools: list[dict[str, Any]]
+) -> None:
+    """Worker processes are started (with spawn, as many as ``workers``) only for workers > 1 and several chunks."""
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", _InlinePool)
+    monkeypatch.setattr(_InlinePool, "made", [])
+    monkeypatch.setattr(many, "_worker", {})
+    results = score_many(MODEL, SAMPLE[:count], as_of=SAMPLE_AS_OF, workers=workers, chunk_size=1)
+    assert results == MODEL.qualify_many(SAMPLE[:count], as_of=SAMPLE_AS_OF)
+    assert _InlinePool.made == pools

@@ -74,6 +74,30 @@ class TestScore:
         assert str(score) == "demo -1 = small +1, <big> -5, mid +3"
         assert "&lt;big&gt;" in score._repr_html_()
 
+    @pytest.mark.parametrize(
+        ("points", "bound", "value"),
+        [([0.1, 0.4], {"cap": 0.3}, 0.3), ([-0.1, -0.4], {"floor": -0.3}, -0.3)],
+    )
+    def test_bounded_lands_on_a_bound_that_rounding_would_pass(
+        self, points: list[float], bound: dict[str, float], value: float
+    ) -> None:
+        """When ``bound - sum`` rounds past the bound (0.1 + 0.4 - 0.2 > 0.3), the adjustment is nudged back."""
+        score = Score.bounded("t", [c(p) for p in points], **bound)
+        assert score.value == value
+        assert abs(score.contributions[-1].points) == 0.20000000000000004
+
+    def test_str_and_html_show_the_match_and_each_row(self) -> None:
+        """The matched persona follows the value; an empty score has no '='; HTML has one row per contribution."""
+        assert str(Score("demo")) == "demo 0"
+        assert str(Score("fit", [c(100, "industry")], matched="Shops")) == "fit 100 (Shops) = industry +100"
+        html = Score("demo", [c(1, "a"), c(-2.5, "<b>")], matched="P&Q")._repr_html_()
+        assert html == (
+            "<table><caption>demo: -1.50 (P&amp;Q)</caption>"
+            "<thead><tr><th>contribution</th><th>points</th><th>why</th></tr></thead>"
+            "<tbody><tr><td>a</td><td style='text-align:right'>+1.00</td><td>because</td></tr>"
+            "<tr><td>&lt;b&gt;</td><td style='text-align:right'>-2.50</td><td>because</td></tr></tbody></table>"
+        )
+
     def test_value_is_not_an_argument(self) -> None:
         """The value cannot be set by hand, so it cannot disagree with the contributions."""
         with pytest.raises(TypeError):
