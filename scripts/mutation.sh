@@ -153,13 +153,23 @@ main() {
             echo "== a sample of ${#names[@]} mutant(s) over ${#modules[@]} module(s) ($(date +%H:%M:%S))"
             "$MUTMUT" run --max-children "$MAX_CHILDREN" "${names[@]}"
         fi
+    elif [ "$mode" = survivors ]; then
+        # One mutmut run for all the modules' survivors: each run first runs the tests unmutated.
+        names=()
+        for prefix in "${prefixes[@]}"; do
+            mapfile -t -O "${#names[@]}" names < <(mutant_names "$prefix" "survived,no tests,suspicious,segfault")
+        done
+        if [ ${#names[@]} -eq 0 ]; then
+            echo "== no survivors to re-test"
+        else
+            echo "== ${#names[@]} survivor(s) over ${#modules[@]} module(s) ($(date +%H:%M:%S))"
+            "$MUTMUT" run --max-children "$MAX_CHILDREN" "${names[@]}"
+        fi
     elif [ "$mode" != score ]; then
         for i in "${!modules[@]}"; do
             module=${modules[$i]}
             prefix=${prefixes[$i]}
-            if [ "$mode" = survivors ]; then
-                mapfile -t names < <(mutant_names "$prefix" "survived,no tests,suspicious,segfault")
-            elif [ -e "mutants/$module.meta" ] || [ -d "mutants/$module" ]; then
+            if [ -e "mutants/$module.meta" ] || [ -d "mutants/$module" ]; then
                 mapfile -t names < <(mutant_names "$prefix" "not checked")
             else
                 names=("$prefix.*") # not generated yet: none of them is checked
