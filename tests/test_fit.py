@@ -172,6 +172,14 @@ class TestDimensions:
         partial = lead(attributes={"notes": "churned customers"})
         assert only(pains, partial) == (0.0, "no mention of churn")
 
+    def test_pain_points_in_an_interaction_at_as_of(self) -> None:
+        """An interaction at exactly ``as_of`` is known then: its text is searched for pain points."""
+        now = Interaction(kind="form_submit", at=AS_OF, properties={"message": "churn"})
+        assert only({"pain_points": ["churn"]}, lead(interactions=[now])) == (
+            100.0,
+            "form_submit message mentions churn",
+        )
+
 
 class TestScore:
     def test_all_dimensions_by_weight(self) -> None:

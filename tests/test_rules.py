@@ -639,6 +639,43 @@ def test_condition_errors_say_where_what_was_expected_and_what_was_found(data: A
     assert str(info.value) == message
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("company.industry", "match", "x"),
+            f"match: unknown operator (did you mean 'matches'?); expected {_ONE_OF_OPERATORS} (got 'match')",
+        ),
+        (("company.industry", 3, "x"), f"op: unknown operator; expected {_ONE_OF_OPERATORS} (got 3)"),
+        (("contact.email", "matches", 5), "matches: expected a regular expression (text) (got 5)"),
+        (("bant.budget", "eq", "maybe"), "eq: expected a criterion status: unknown, no, partial, yes (got 'maybe')"),
+        (
+            ("bant.need", "in", ["yes", "maybe"]),
+            "in[1]: expected a criterion status: unknown, no, partial, yes (got 'maybe')",
+        ),
+    ],
+)
+def test_a_field_condition_built_directly_says_what_is_wrong(args: tuple[Any, ...], message: str) -> None:
+    """FieldCondition checks its operator and value itself, with a hint for a misspelt operator."""
+    with pytest.raises(ConfigError) as info:
+        FieldCondition(*args)
+    assert str(info.value) == message
+
+
+@pytest.mark.parametrize(
+    ("op", "value", "text"),
+    [
+        ("exists", True, "contact.email is present"),
+        ("exists", False, "contact.email is missing"),
+        ("missing", True, "contact.email is missing"),
+        ("missing", False, "contact.email is present"),
+    ],
+)
+def test_presence_conditions_are_described_in_words(op: str, value: bool, text: str) -> None:
+    """exists/missing describe whether the field must be present, whichever way round they are written."""
+    assert FieldCondition("contact.email", op, value).describe() == text
+
+
 def test_conditions_nested_as_deep_as_the_limit_are_read() -> None:
     """MAX_DEPTH levels of all, any and not are allowed; one more is refused (above)."""
     assert parse_condition(_not_nested(MAX_DEPTH)).describe() == "not " * MAX_DEPTH + "source = 'x'"

@@ -86,6 +86,20 @@ class TestScore:
         assert score.value == value
         assert abs(score.contributions[-1].points) == 0.20000000000000004
 
+    @pytest.mark.parametrize(
+        ("bound", "text"),
+        [
+            ({}, "fit 120 (Shops) = industry +120"),
+            ({"cap": 100}, "fit 100 (Shops) = industry +120, cap -20"),
+            ({"floor": 150}, "fit 150 (Shops) = industry +120, floor +30"),
+        ],
+    )
+    def test_bounded_keeps_what_was_matched(self, bound: dict[str, float], text: str) -> None:
+        """Score.bounded passes ``matched`` on to the score, bounded or not, and str() shows it."""
+        score = Score.bounded("fit", [c(120, "industry")], matched="Shops", **bound)
+        assert score.matched == "Shops"
+        assert str(score) == text
+
     def test_str_and_html_show_the_match_and_each_row(self) -> None:
         """The matched persona follows the value; an empty score has no '='; HTML has one row per contribution."""
         assert str(Score("demo")) == "demo 0"
@@ -255,6 +269,30 @@ class TestEngagementExamples:
         with pytest.raises(ValidationError) as excinfo:
             build()
         assert excinfo.value.path == where
+
+    @pytest.mark.parametrize(
+        ("build", "message"),
+        [
+            (
+                lambda: Signal(1, half_life=-DAY),
+                "half_life: expected a positive duration (timedelta) (got datetime.timedelta(days=-1))",
+            ),
+            (
+                lambda: Frequency(limit=2, window=timedelta(0)),
+                "window: expected a positive duration (timedelta) (got datetime.timedelta(0))",
+            ),
+            (
+                lambda: EngagementScorer(half_life="30d"),
+                "half_life: expected a positive duration (timedelta) (got '30d')",
+            ),
+            (lambda: EngagementScorer(signals={"Chat": 5}), "signals.chat: expected a Signal (got 5)"),
+        ],
+    )
+    def test_invalid_configuration_says_what_was_expected_and_found(self, build: Any, message: str) -> None:
+        """A bad duration or signal is refused with the field, what it should be and the value given."""
+        with pytest.raises(ValidationError) as excinfo:
+            build()
+        assert str(excinfo.value) == message
 
     def test_pickles(self) -> None:
         """Scorers survive a pickle round trip, compiled rules included."""
