@@ -16,7 +16,8 @@
 #
 # Environment:
 #     THOROUGH_RESULTS  the results file (default .thorough/results.tsv, git-ignored): one line
-#                       per file, "file<TAB>seconds<TAB>exit status<TAB>pytest's summary line"
+#                       per file, "file<TAB>seconds<TAB>exit status<TAB>pytest's summary line";
+#                       two runs may share it (on different files), to use two cores
 #     VENV              the virtualenv (default .venv)
 #     PYTEST_ARGS       more pytest arguments, e.g. "-n 2" to use two cores (pytest-xdist)
 set -euo pipefail
@@ -49,6 +50,7 @@ main() {
     fi
     mkdir -p "$(dirname "$RESULTS")"
     touch "$RESULTS"
+    last=$(mktemp) # pytest's output of the file being run (one per run: runs may share RESULTS)
     for file in "${files[@]}"; do
         if [ ! -f "$file" ]; then
             echo "no such test file: $file" >&2
@@ -62,11 +64,11 @@ main() {
         start=$SECONDS
         status=0
         # shellcheck disable=SC2086 # PYTEST_ARGS is a list of arguments
-        "$VENV/bin/python" -m pytest -q -p no:cacheprovider ${PYTEST_ARGS:-} "$file" | tee "$RESULTS.last" || status=$?
-        summary=$(tail -n 1 "$RESULTS.last" | tr -d '=' | sed 's/^ *//; s/ *$//')
+        "$VENV/bin/python" -m pytest -q -p no:cacheprovider ${PYTEST_ARGS:-} "$file" | tee "$last" || status=$?
+        summary=$(tail -n 1 "$last" | tr -d '=' | sed 's/^ *//; s/ *$//')
         printf '%s\t%d\t%d\t%s\n' "$file" $((SECONDS - start)) "$status" "$summary" >>"$RESULTS"
     done
-    rm -f "$RESULTS.last"
+    rm -f "$last"
     echo
     awk -F'\t' '{ total += $2; failed += ($3 != 0); printf "%-36s %7d s  %s\n", $1, $2, $4 }
         END { printf "\n%d file(s), %d s in all, %d with failures\n", NR, total, failed }' "$RESULTS"
