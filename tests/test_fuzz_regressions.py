@@ -29,6 +29,7 @@ from leadkit import (
     default_model,
     default_pipeline,
     funnel,
+    load_mapping,
     load_model,
     load_pipeline,
     parse_condition,
@@ -154,6 +155,32 @@ class TestConfigFiles:
         with pytest.raises(ValidationError, match="embedded null byte") as caught:
             read_csv(str(tmp_path / "a\x00.csv"), {"id": "id", "t": "created_at"})
         assert caught.value.expected == "a readable leads CSV file"
+
+    @pytest.mark.parametrize(
+        "read",
+        [
+            load_model,
+            load_pipeline,
+            load_mapping,
+            read_leads,
+            lambda path: read_csv(path, {"id": "id", "t": "created_at"}),
+        ],
+        ids=["load_model", "load_pipeline", "load_mapping", "read_leads", "read_csv"],
+    )
+    def test_a_missing_file_deep_in_a_long_path_is_named_whole(self, tmp_path: Path, read: Any) -> None:
+        """A long path was cut to 80 characters in the message, hiding the very file name that was missing."""
+        path = tmp_path / ("d" * 100) / "missing-file.yaml"
+        with pytest.raises((ConfigError, ValidationError)) as caught:
+            read(path)
+        assert f"cannot read {path}: No such file or directory" in str(caught.value)
+
+    def test_an_undecodable_file_name_is_shown_with_escapes(self, tmp_path: Path) -> None:
+        """A file name that is not UTF-8 (lone surrogates in Python) is escaped, so any stream can print it."""
+        with pytest.raises(ConfigError) as caught:
+            load_model(tmp_path / f"model-{chr(0xDCFF)}.yaml")
+        message = str(caught.value)
+        assert "model-\\udcff.yaml" in message
+        message.encode("utf-8")  # raises UnicodeEncodeError if a lone surrogate is left in
 
 
 def _cyclic(key: str) -> dict[str, Any]:

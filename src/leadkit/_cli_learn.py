@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from leadkit.errors import ConfigError
+from leadkit.errors import ConfigError, describe_path
 
 if TYPE_CHECKING:
     from leadkit._io import LeadBatch
@@ -209,7 +209,6 @@ def _calibrated(
 
 def fit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``leadkit fit``: learn, measure on the latest leads, and write the model."""
-    from leadkit.cli import shown
     from leadkit.learn import evaluate, time_split
     from leadkit.scoring import ScoringModel, load_model
 
@@ -223,7 +222,8 @@ def fit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         train, train_outcomes, test, test_outcomes = split.train, split.train_outcomes, split.test, split.test_outcomes
     else:
         train, train_outcomes, test, test_outcomes = batch.leads, outcomes, (), ()
-    print(f"{shown(args.path)}: {len(batch.leads)} leads, {sum(outcomes)} won; learning from {len(train)}", file=out)
+    head = f"{describe_path(args.path)}: {len(batch.leads)} leads, {sum(outcomes)} won"
+    print(f"{head}; learning from {len(train)}", file=out)
     if args.rules:
         model = _calibrated(load_model(args.rules), args, train=train, outcomes=train_outcomes, as_of=as_of, out=out)
     else:
@@ -239,7 +239,7 @@ def fit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if test:
         _report(evaluate(model, test, test_outcomes, as_of=as_of, bootstrap=args.bootstrap), len(test), out)
     Path(args.out).write_text(model.to_yaml(), encoding="utf-8")
-    print(f"wrote {shown(args.out)}: model {model.name!r}", file=out)
+    print(f"wrote {describe_path(args.out)}: model {model.name!r}", file=out)
     return 1 if batch.problems else 0
 
 

@@ -19,7 +19,7 @@ from typing import Any, Generic, TypeVar
 import attrs
 
 from leadkit import _checks as check
-from leadkit.errors import ConfigError, PathPart, Problem, ValidationError, suggest
+from leadkit.errors import ConfigError, PathPart, Problem, ValidationError, describe_path, suggest
 
 T = TypeVar("T")
 Where = tuple[PathPart, ...]
@@ -141,7 +141,8 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
         return Path(path).read_bytes()
     except (OSError, ValueError) as exc:  # ValueError: a NUL byte, or a character the file system cannot encode
         detail = exc.strerror if isinstance(exc, OSError) else str(exc)
-        raise ConfigError.at((), "a readable YAML file", str(path), reason=detail or type(exc).__name__) from None
+        reason = f"cannot read {describe_path(path)}: {detail or type(exc).__name__}"
+        raise ConfigError.at((), "a readable YAML file", reason=reason) from None
 
 
 class Registry(Generic[T]):

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 import attrs
 
-from leadkit.errors import Problem, ValidationError
+from leadkit.errors import Problem, ValidationError, describe_path
 from leadkit.model import Lead
 
 __all__ = ["LeadBatch", "read_leads", "write_leads"]
@@ -77,7 +77,7 @@ def _read_path(path: Path) -> tuple[list[Any], Any]:
         raw = path.read_bytes()
     except (OSError, ValueError) as exc:  # ValueError: a NUL byte, or a character the file system cannot encode
         detail = exc.strerror if isinstance(exc, OSError) else str(exc)
-        reason = f"cannot read {path}: {detail or type(exc).__name__}"
+        reason = f"cannot read {describe_path(path)}: {detail or type(exc).__name__}"
         raise ValidationError.at((), "a readable leads file", reason=reason) from None
     if fmt == "jsonl":
         records, lines = [], []  # lines: the file line of each record

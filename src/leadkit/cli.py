@@ -27,22 +27,13 @@ from leadkit._io import LeadBatch, read_leads
 from leadkit._tables import text_table as _table
 from leadkit.contact import dedupe, is_contactable
 from leadkit.datasets import SAMPLE_AS_OF, load_sample_leads, load_sample_personas, sample_leads_path
-from leadkit.errors import ConfigError, LeadkitError, Problem, ValidationError, format_path, suggest
+from leadkit.errors import ConfigError, LeadkitError, Problem, ValidationError, describe_path, format_path, suggest
 
 if TYPE_CHECKING:
     from leadkit.model import Lead
     from leadkit.scoring import Qualification, ScoringModel
 
 _FORMATS = ("table", "csv", "json")
-
-
-def shown(path: object) -> str:
-    r"""A path as text every output stream can write.
-
-    A file name that is not valid UTF-8 reaches Python as lone surrogates, which a UTF-8 stream
-    refuses to write: they are shown as escapes (``\udcff``).
-    """
-    return str(path).encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _problems_report(batch: LeadBatch, out: TextIO) -> None:
@@ -197,7 +188,7 @@ def _validate(path: str, *, strict: bool, out: TextIO) -> int:
 
         pipeline = load_pipeline(path)
         print(
-            f"{shown(path)}: a valid pipeline {pipeline.name!r} with {len(pipeline.stages)} stages and "
+            f"{describe_path(path)}: a valid pipeline {pipeline.name!r} with {len(pipeline.stages)} stages and "
             f"{len(pipeline.transitions)} moves (initial stage: {pipeline.initial})",
             file=out,
         )
@@ -207,13 +198,12 @@ def _validate(path: str, *, strict: bool, out: TextIO) -> int:
 
         model = load_model(path)
         names = ", ".join(f"{s.name}" for s in model.scorers)
-        print(
-            f"{shown(path)}: a valid scoring model {model.name!r} with {len(model.scorers)} scorers ({names})", file=out
-        )
+        described = f"a valid scoring model {model.name!r} with {len(model.scorers)} scorers ({names})"
+        print(f"{describe_path(path)}: {described}", file=out)
         return 0
     batch = read_leads(path, strict=strict, errors="collect")
     print(
-        f"{shown(path)}: read {batch.read}, valid {len(batch.leads)}, invalid {len(batch.failed_rows)}",
+        f"{describe_path(path)}: read {batch.read}, valid {len(batch.leads)}, invalid {len(batch.failed_rows)}",
         file=out,
     )
     _problems_report(batch, out)
@@ -339,7 +329,7 @@ def _error_report(problems: Sequence[Problem]) -> str:
 def _scored_output(args: argparse.Namespace, qualifications: Sequence[Qualification], as_of: datetime) -> str:
     model_name = args.model_name
     if args.format == "table":
-        head = f"{shown(args.path)}: {len(qualifications)} leads scored with model {model_name!r}"
+        head = f"{describe_path(args.path)}: {len(qualifications)} leads scored with model {model_name!r}"
         head += f" as of {as_of.isoformat()}"
         return f"{head}\n{_ranking(qualifications)}\n"
     if args.format == "json":
@@ -383,7 +373,7 @@ def _score(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         elif report_path.exists():
             report_path.unlink()  # a report left from an earlier run would describe other data
     if problems:
-        where = f"listed in {shown(report_path)}" if report_path is not None else "listed below"
+        where = f"listed in {describe_path(report_path)}" if report_path is not None else "listed below"
         print(
             f"leadkit: read {batch.read} leads: scored {len(scored.results)}, failed {failed} ({where})",
             file=err,
@@ -411,7 +401,7 @@ def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if found is None:
         raise ConfigError.at(
             ("--id",),
-            f"the id of one of the {len(batch.leads)} valid leads in {shown(args.path)}",
+            f"the id of one of the {len(batch.leads)} valid leads in {describe_path(args.path)}",
             args.id,
             reason="no such lead" + suggest(args.id, [lead.id for lead in batch.leads]),
         )

@@ -67,6 +67,15 @@ def describe(value: object) -> str:
     return text
 
 
+def describe_path(path: object) -> str:
+    r"""A file path for a message: whole (never cut short, so the file name survives), and writable.
+
+    A file name that is not valid UTF-8 reaches Python as lone surrogates, which a UTF-8 stream
+    refuses to write: they are shown as escapes (``\udcff``).
+    """
+    return str(path).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _as_path(parts: Iterable[Any]) -> tuple[PathPart, ...]:
     # A document's keys need not be text (YAML's ``null: x`` or ``true: x``): such a key is
     # shown by its repr, as a name, so a path always renders.

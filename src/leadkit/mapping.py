@@ -84,7 +84,7 @@ from leadkit import _checks as check
 from leadkit import _documents
 from leadkit._frozen import FrozenMap
 from leadkit._io import Errors, LeadBatch
-from leadkit.errors import ConfigError, PathPart, Problem, ValidationError, describe, suggest
+from leadkit.errors import ConfigError, PathPart, Problem, ValidationError, describe, describe_path, suggest
 from leadkit.model import LEAD_FIELD_PATHS, Interaction, Lead, StageChange
 
 __all__ = [
@@ -789,12 +789,13 @@ def _read_table(path: Path, section: _Section, delimiter: str) -> _Table:
                 elif any(cell.strip() for cell in cells):
                     rows.append((start, tuple(cells)))
     except OSError as exc:
-        reason = f"cannot read {path}: {exc.strerror or type(exc).__name__}"
+        reason = f"cannot read {describe_path(path)}: {exc.strerror or type(exc).__name__}"
         raise ValidationError.at((), f"a readable {section.name} CSV file", reason=reason) from None
     except UnicodeDecodeError as exc:
-        raise ValidationError.at((), "UTF-8 text", reason=f"cannot decode {path}: {exc.reason}") from None
+        reason = f"cannot decode {describe_path(path)}: {exc.reason}"
+        raise ValidationError.at((), "UTF-8 text", reason=reason) from None
     except ValueError as exc:  # a NUL byte in the path, or a character the file system cannot encode
-        reason = f"cannot read {path}: {exc}"
+        reason = f"cannot read {describe_path(path)}: {exc}"
         raise ValidationError.at((), f"a readable {section.name} CSV file", reason=reason) from None
     except csv.Error as exc:
         raise ValidationError.at(
