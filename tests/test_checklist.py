@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from _examples import scaled
 from leadkit import (
     BANT,
     BANT_CHECKLIST,
@@ -144,8 +145,8 @@ class TestValidation:
 class TestProperties:
     def test_keeps_the_scorer_contract(self) -> None:
         """BANT and MEDDIC scorers pass check_scorer."""
-        check_scorer(BANTScorer(), max_examples=20)
-        check_scorer(ChecklistScorer(checklist=MEDDIC_CHECKLIST), max_examples=20)
+        check_scorer(BANTScorer(), max_examples=scaled(20))
+        check_scorer(ChecklistScorer(checklist=MEDDIC_CHECKLIST), max_examples=scaled(20))
 
     @given(leads())
     def test_bounded_and_explained(self, subject: Lead) -> None:

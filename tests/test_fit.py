@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from _examples import scaled
 from leadkit import BANT, Company, Contact, Contribution, Criterion, Interaction, Lead, Persona, ValidationError
 from leadkit.scoring.fit import DEFAULT_FIT_WEIGHTS, FIT_DIMENSIONS, BestPersonaFitScorer, PersonaFitScorer, _points
 from leadkit.testing import aware_datetimes, check_scorer, interactions, leads, personas
@@ -270,7 +271,7 @@ class TestScore:
 
     def test_keeps_the_scorer_contract(self) -> None:
         """check_scorer passes for a persona with every dimension."""
-        check_scorer(PersonaFitScorer(FULL), max_examples=20)
+        check_scorer(PersonaFitScorer(FULL), max_examples=scaled(20))
 
 
 class TestProperties:

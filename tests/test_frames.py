@@ -21,6 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import leadkit
+from _examples import scaled
 from leadkit import (
     BANT,
     BANTScorer,
@@ -289,7 +290,7 @@ def frame_models(draw: st.DrawFn) -> ScoringModel:
     )
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=scaled(25), deadline=None)
 @given(model=frame_models(), leads=frame_leads())
 def test_every_engine_and_sql_give_the_object_paths_results(model: ScoringModel, leads: list[Lead]) -> None:
     """Generated models and leads: polars, pandas and DuckDB frames, and the SQL on DuckDB and SQLite."""

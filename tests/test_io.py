@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from _examples import scaled
 from leadkit import Lead, LeadBatch, ValidationError, read_leads, write_leads
 from leadkit.testing import leads
 
@@ -113,7 +114,7 @@ class TestReadLeads:
 
 class TestWriteLeads:
     @pytest.mark.parametrize("suffix", [".json", ".jsonl", ".yaml"])
-    @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=20)
+    @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=scaled(20))
     @given(items=st.lists(leads(max_interactions=2), max_size=3))
     def test_round_trip(self, tmp_path: Path, suffix: str, items: list[Lead]) -> None:
         """write_leads then read_leads gives the same leads back."""

@@ -37,7 +37,7 @@ from leadkit.testing import aware_datetimes, json_values, leads, texts
 
 from .conftest import T0
 
-FILES = settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60)
+FILES = settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=scaled(60))
 
 BASIC: dict[str, Any] = {
     "leads": {

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from _examples import scaled
 from leadkit import (
     ConfigError,
     Lead,
@@ -129,7 +130,7 @@ def test_explanations_speak_in_odds() -> None:
 def test_the_fitted_scorer_keeps_the_scorer_contract() -> None:
     leads = [_lead(i, plan=PLANS[i % 3], seats=i) for i in range(60)]
     fitted = SCORER.fit(leads, [i % 3 == 0 for i in range(60)])
-    check_scorer(fitted, max_examples=20)
+    check_scorer(fitted, max_examples=scaled(20))
     assert pickle.loads(pickle.dumps(fitted)) == fitted
 
 

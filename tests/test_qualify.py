@@ -178,7 +178,7 @@ class TestTotals:
 
     def test_model_keeps_the_scorer_contract(self) -> None:
         """A model is a scorer: check_scorer passes on the default model."""
-        check_scorer(default_model(), max_examples=20)
+        check_scorer(default_model(), max_examples=scaled(20))
 
     def test_threads(self) -> None:
         """Qualifying the same leads from 8 threads gives identical results."""

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
+from _examples import scaled
 from leadkit import (
     BANT,
     FIELD_PATHS,
@@ -447,7 +448,7 @@ class TestRuleScorer:
 
     def test_keeps_the_contract(self) -> None:
         """check_scorer passes: deterministic, picklable, thread-safe, blind to the future."""
-        check_scorer(self.SCORER)
+        check_scorer(self.SCORER, max_examples=scaled(50))
 
     @given(scorer_rules=rules(), lead=leads())
     def test_value_is_sum_of_matched_points(self, scorer_rules: tuple[Rule, ...], lead: Lead) -> None:

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from _examples import scaled
 from leadkit import (
     DEFAULT_SIGNALS,
     Contribution,
@@ -130,7 +131,7 @@ class TestCheckScorer:
     def test_built_in_scorer_passes(self) -> None:
         """EngagementScorer keeps the contract."""
         assert isinstance(EngagementScorer(), Scorer)
-        check_scorer(EngagementScorer(), max_examples=20)
+        check_scorer(EngagementScorer(), max_examples=scaled(20))
 
     @pytest.mark.parametrize(
         ("scorer", "message"),
@@ -145,7 +146,7 @@ class TestCheckScorer:
     def test_broken_scorers_are_caught(self, scorer: Any, message: str) -> None:
         """Each broken rule is reported by name."""
         with pytest.raises(AssertionError, match=message):
-            check_scorer(_BROKEN.get(scorer, scorer), max_examples=20)
+            check_scorer(_BROKEN.get(scorer, scorer), max_examples=scaled(20))
 
 
 @attrs.frozen

@@ -16,6 +16,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
+from _examples import scaled
 from leadkit import Contact, Lead, Pipeline, Qualification, Temperature, TransitionError, default_pipeline
 from leadkit.testing import pipelines
 
@@ -155,5 +156,5 @@ class PipelineMachine(RuleBasedStateMachine):
                 assert moves[(change.to_stage, source)].reopens
 
 
-PipelineMachine.TestCase.settings = settings(max_examples=60, stateful_step_count=30, deadline=None)
+PipelineMachine.TestCase.settings = settings(max_examples=scaled(60), stateful_step_count=30, deadline=None)
 TestPipelineMachine = PipelineMachine.TestCase
