@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 matplotlib = pytest.importorskip("matplotlib")
@@ -362,10 +362,25 @@ def test_score_distribution_refusals(scores: Any, outcomes: Any, bins: Any, wher
         score_distribution(scores, outcomes, bins=bins)
 
 
+@pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")  # matplotlib's own, laying out the axes
+def test_score_histogram_of_scores_near_the_float_limits() -> None:
+    """Scores whose spread overflows a float are still binned from the lowest to the highest."""
+    scores = [-1.7e308, 0.0, 1.7e308]
+    drawn = stairs(score_distribution(scores, [True, False, True], bins=4, ax=new_axes()))
+    for patch in drawn.values():
+        values, edges, _ = patch.get_data()
+        assert (edges[0], edges[-1]) == (-1.7e308, 1.7e308)
+        assert all(np.isfinite(edges))
+        assert all(np.diff(edges) > 0)
+        assert all(np.isfinite(values))
+
+
 @given(
     st.lists(st.tuples(st.floats(-1e6, 1e6), st.booleans()), min_size=1, max_size=60),
     st.integers(1, 30),
 )
+@example(pairs=[(0.0, False), (2.225073858507203e-309, False)], bins=1)  # density 1/width overflowed to inf
+@example(pairs=[(1e6, True), (math.nextafter(1e6, 2e6), False)], bins=30)  # equal edges: ZeroDivisionError
 def test_score_histogram_counts_add_up(pairs: list[tuple[float, bool]], bins: int) -> None:
     scores, outcomes = [s for s, _ in pairs], [w for _, w in pairs]
     drawn = stairs(score_distribution(scores, outcomes, bins=bins, ax=new_axes()))
@@ -374,8 +389,12 @@ def test_score_histogram_counts_add_up(pairs: list[tuple[float, bool]], bins: in
         n = int(label.split("n=")[1].rstrip(")"))
         values, edges, _ = patch.get_data()
         assert len(values) == bins
-        if min(scores) < max(scores):
-            assert (edges[0], edges[-1]) == (min(scores), max(scores))
+        assert all(np.isfinite(values))
+        assert all(np.diff(edges) > 0)
+        if (edges[0], edges[-1]) != (min(scores), max(scores)):  # equal, or too close together for the bins
+            assert edges[-1] - edges[0] == pytest.approx(1.0)
+            assert edges[0] < min(scores) <= max(scores) < edges[-1]
+            assert max(scores) - min(scores) < 1e-300 or max(scores) - min(scores) < 1e-9 * abs(max(scores))
         counts = values * np.diff(edges) * n
         assert list(counts) == pytest.approx(list(np.round(counts)), abs=1e-6)
         assert float(np.sum(counts)) == pytest.approx(n)

@@ -15,6 +15,7 @@ from deep inside matplotlib.
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
@@ -318,10 +319,22 @@ def calibration_chart(
 
 
 def _edges(values: Sequence[float], bins: int) -> list[float]:
+    """``bins`` equal-width bins from the lowest value to the highest.
+
+    Equal values, or values too close together to split into ``bins`` bins of a width whose
+    density is a finite number (``1e6`` and the next float, say), get a range one unit wide
+    centred on them.
+    """
     low, high = min(values), max(values)
-    if low == high:
-        low, high = low - 0.5, high + 0.5
-    return [low + (high - low) * b / bins for b in range(bins)] + [high]
+    if low < high:
+        if math.isfinite(high - low):
+            edges = [low + (high - low) * b / bins for b in range(bins)] + [high]
+        else:  # scores near the float limits: interpolate, so no step overflows
+            edges = [low * (1 - b / bins) + high * (b / bins) for b in range(bins)] + [high]
+        if all(a < b and math.isfinite(1.0 / (b - a)) for a, b in itertools.pairwise(edges)):
+            return edges
+    middle = low if low == high else low + (high - low) / 2
+    return [middle - 0.5 + b / bins for b in range(bins)] + [middle + 0.5]
 
 
 def _densities(values: Sequence[float], edges: Sequence[float]) -> list[float]:
@@ -342,7 +355,9 @@ def score_distribution(
     to the highest score, and are normalised to densities (each encloses an
     area of 1), so a class of 500 leads compares with one of 50 000. The
     further apart the two shapes, the better the scores separate won from
-    lost leads. A class without leads is not drawn.
+    lost leads. A class without leads is not drawn. Equal scores, or scores
+    too close together to split into ``bins`` (``1e6`` and the next float),
+    are binned over a range one unit wide centred on them.
 
     Args:
         scores: Each lead's score.
