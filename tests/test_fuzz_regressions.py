@@ -182,6 +182,16 @@ class TestConfigFiles:
         assert "model-\\udcff.yaml" in message
         message.encode("utf-8")  # raises UnicodeEncodeError if a lone surrogate is left in
 
+    def test_a_csv_file_name_that_is_not_utf8_is_shown_with_escapes(self, tmp_path: Path) -> None:
+        """Messages about a CSV file's header named the file raw, lone surrogates and all."""
+        path = tmp_path / f"leads-{chr(0xDCFF)}.csv"
+        path.write_text("id,id,t\n1,2,2024-05-01T09:30:00Z\n", encoding="utf-8")
+        with pytest.raises(ValidationError) as caught:
+            read_csv(path, {"id": "id", "t": "created_at"})
+        message = str(caught.value)
+        assert "leads-\\udcff.csv repeats 'id'" in message
+        message.encode("utf-8")
+
 
 def _cyclic(key: str) -> dict[str, Any]:
     """``&c {key: *c}``: what a YAML alias can build."""

@@ -773,12 +773,18 @@ class _Table:
     rows: tuple[tuple[int, tuple[str, ...]], ...]  # (the line the row starts on, its cells)
     index: Mapping[str, int]  # column name -> position
 
+    @property
+    def name(self) -> str:
+        """The file's name, printable (see `describe_path`), for messages."""
+        return describe_path(self.path.name)
+
 
 def _read_table(path: Path, section: _Section, delimiter: str) -> _Table:
     """Read a CSV file: the header on line 1, then data rows; rows without any value are skipped."""
     rows: list[tuple[int, tuple[str, ...]]] = []
     header: tuple[str, ...] | None = None
     line = 0
+    shown = describe_path(path)  # for messages: whole, and printable
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.reader(handle, delimiter=delimiter)
@@ -789,26 +795,26 @@ def _read_table(path: Path, section: _Section, delimiter: str) -> _Table:
                 elif any(cell.strip() for cell in cells):
                     rows.append((start, tuple(cells)))
     except OSError as exc:
-        reason = f"cannot read {describe_path(path)}: {exc.strerror or type(exc).__name__}"
+        reason = f"cannot read {shown}: {exc.strerror or type(exc).__name__}"
         raise ValidationError.at((), f"a readable {section.name} CSV file", reason=reason) from None
     except UnicodeDecodeError as exc:
-        reason = f"cannot decode {describe_path(path)}: {exc.reason}"
+        reason = f"cannot decode {shown}: {exc.reason}"
         raise ValidationError.at((), "UTF-8 text", reason=reason) from None
     except ValueError as exc:  # a NUL byte in the path, or a character the file system cannot encode
-        reason = f"cannot read {describe_path(path)}: {exc}"
+        reason = f"cannot read {shown}: {exc}"
         raise ValidationError.at((), f"a readable {section.name} CSV file", reason=reason) from None
     except csv.Error as exc:
         raise ValidationError.at(
-            (), "a valid CSV file", reason=f"invalid CSV in {path}: {exc}", line=line + 1
+            (), "a valid CSV file", reason=f"invalid CSV in {shown}: {exc}", line=line + 1
         ) from None
     if header is None:
-        raise ValidationError.at((), "a header row naming the columns", reason=f"{path} is empty", line=1)
+        raise ValidationError.at((), "a header row naming the columns", reason=f"{shown} is empty", line=1)
     if not any(name.strip() for name in header):
-        reason = f"line 1 of {path} names no column"
+        reason = f"line 1 of {shown} names no column"
         raise ValidationError.at((), "a header row naming the columns", reason=reason, line=1)
     duplicates = sorted({name for name in header if header.count(name) > 1})
     if duplicates:
-        reason = f"the header of {path.name} repeats " + ", ".join(repr(name) for name in duplicates)
+        reason = f"the header of {describe_path(path.name)} repeats " + ", ".join(repr(name) for name in duplicates)
         raise ValidationError.at((), "each column name once", reason=reason, line=1)
     return _Table(section, path, header, tuple(rows), {name: i for i, name in enumerate(header)})
 
@@ -818,7 +824,7 @@ def _check_header(table: _Table, wanted: Mapping[str, str]) -> list[Problem]:
     return [
         Problem(
             (),
-            f"a column {name!r} in {table.path.name} ({purpose})",
+            f"a column {name!r} in {table.name} ({purpose})",
             None,
             f"column {name!r} is not in the header" + suggest(name, table.header),
             1,
@@ -847,14 +853,14 @@ def _rest_columns(table: _Table, mapping: ColumnMapping) -> tuple[str, ...]:
             "or `rest: attributes` (to keep them as text) or `rest: ignore` in the mapping"
         )
         raise ValidationError.at(
-            (), expected, reason=f"columns of {table.path.name} the mapping does not name: {listed}", line=1
+            (), expected, reason=f"columns of {table.name} the mapping does not name: {listed}", line=1
         )
     fields = (*(column.field for column in mapping.leads.values()), *mapping.defaults)
     taken = {_LEADS.parts(field)[1] for field in fields if _LEADS.is_flexible(field)}
     problems = []
     for name in rest:
         if not name.strip():
-            reason = f"column {table.index[name] + 1} of {table.path.name} has no name"
+            reason = f"column {table.index[name] + 1} of {table.name} has no name"
             problems.append(Problem((), "a name for every column kept in attributes", None, reason, 1))
         elif name in taken:
             reason = f"column {name!r} would be kept as attributes.{name}, which the mapping fills already"
@@ -1000,7 +1006,7 @@ def _orphan(row: _Row, section: _Section, leads: Path) -> Problem:
     where = (section.name, row.row, "lead_id")
     if row.key is None:
         return Problem(where, "the id of a lead", None, "required field missing", row.line)
-    reason = f"unknown lead id: no row of {leads.name} has it"
+    reason = f"unknown lead id: no row of {describe_path(leads.name)} has it"
     return Problem(where, "the id of a lead in the leads file", describe(row.key), reason, row.line)
 
 
